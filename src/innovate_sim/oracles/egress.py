@@ -1,0 +1,100 @@
+"""Internet egress through NAT Gateways across Availability Zones.
+
+The model of DESIGN §3.4: an environment spans ``n_az`` AZs, each up
+independently with availability ``az_a``; each NAT Gateway has its own
+failure process, up with availability ``nat_a`` independently of its AZ, and
+is down whenever its AZ is down. An AZ *has egress* when the AZ itself is up
+and its route leads to a NAT Gateway that is up and whose AZ is up.
+
+- ``per_az``: one NAT Gateway in each AZ, each AZ routing to its own. AZ i
+  has egress with probability ``az_a · nat_a``, independently of the others.
+- ``single``: one NAT Gateway in one AZ (the "NAT AZ") shared by every AZ.
+  The NAT AZ has egress with probability ``az_a · nat_a``; any other AZ with
+  probability ``az_a · nat_a · az_a`` (itself, the NAT AZ and the NAT must
+  be up), and all AZs lose egress together when the NAT or its AZ is down.
+- ``none``: no NAT Gateway; no AZ has egress.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from innovate_sim.oracles._checks import check_availability, check_count
+
+__all__ = ["NatMode", "egress_availability", "per_az_egress_fraction"]
+
+NatMode = Literal["per_az", "single", "none"]
+_MODES = ("per_az", "single", "none")
+
+
+def egress_availability(az_a: float, nat_a: float, n_az: int, mode: NatMode) -> float:
+    """Probability that at least one AZ has internet egress.
+
+    - ``per_az``: 1 − (1 − az_a · nat_a)^n_az (independent parallel paths).
+    - ``single``: az_a · nat_a (the NAT and its AZ are in series, whatever
+      ``n_az``; when they are up the NAT AZ itself has egress).
+    - ``none``: 0.
+
+    Args:
+        az_a: availability of one AZ, a fraction in [0, 1].
+        nat_a: availability of one NAT Gateway from its own failures (on top
+            of its AZ's outages), a fraction in [0, 1].
+        n_az: number of AZs the environment spans, >= 1.
+        mode: ``"per_az"``, ``"single"`` or ``"none"``.
+
+    Returns:
+        The long-run fraction of time some AZ can reach the internet.
+
+    Raises:
+        ValueError: an availability outside [0, 1], ``n_az`` < 1 or an
+            unknown mode.
+    """
+    az, nat, n = _check(az_a, nat_a, n_az, mode)
+    if mode == "per_az":
+        return 1.0 - (1.0 - az * nat) ** n
+    if mode == "single":
+        return az * nat
+    return 0.0
+
+
+def per_az_egress_fraction(az_a: float, nat_a: float, n_az: int, mode: NatMode) -> float:
+    """Expected fraction of AZs that have internet egress at a random instant.
+
+    This is the share of egress-dependent capacity that works when load is
+    spread evenly over the AZs.
+
+    - ``per_az``: az_a · nat_a (each AZ on its own).
+    - ``single``: az_a · nat_a · (1 + (n_az − 1) · az_a) / n_az, the mean of
+      az_a · nat_a for the NAT AZ and az_a · nat_a · az_a for each other AZ.
+    - ``none``: 0.
+
+    Args:
+        az_a: availability of one AZ, a fraction in [0, 1].
+        nat_a: availability of one NAT Gateway from its own failures (on top
+            of its AZ's outages), a fraction in [0, 1].
+        n_az: number of AZs the environment spans, >= 1.
+        mode: ``"per_az"``, ``"single"`` or ``"none"``.
+
+    Returns:
+        The expected fraction of AZs with egress, in [0, 1].
+
+    Raises:
+        ValueError: an availability outside [0, 1], ``n_az`` < 1 or an
+            unknown mode.
+    """
+    az, nat, n = _check(az_a, nat_a, n_az, mode)
+    if mode == "per_az":
+        return az * nat
+    if mode == "single":
+        return az * nat * (1.0 + (n - 1) * az) / n
+    return 0.0
+
+
+def _check(az_a: float, nat_a: float, n_az: int, mode: str) -> tuple[float, float, int]:
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, _MODES))}; got {mode!r}")
+    return (
+        check_availability("az_a", az_a),
+        check_availability("nat_a", nat_a),
+        check_count("n_az", n_az),
+    )

@@ -1,0 +1,293 @@
+"""EKS cluster: node pools (managed node groups and Karpenter NodePools) and workloads."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from innovate_sim.scenario.base import ScenarioModel
+from innovate_sim.scenario.defaults import default
+from innovate_sim.scenario.distributions import Distribution
+from innovate_sim.scenario.types import (
+    Cpu,
+    Duration,
+    Fraction,
+    MemoryGiB,
+    Name,
+    Percent,
+    ZoneRef,
+)
+
+__all__ = [
+    "Cluster",
+    "Hpa",
+    "Karpenter",
+    "NodePool",
+    "Replicas",
+    "Resources",
+    "RootVolume",
+    "TopologySpread",
+    "Workload",
+]
+
+CapacityType = Literal["on-demand", "spot"]
+Arch = Literal["arm64", "amd64"]
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class RootVolume(ScenarioModel):
+    """The EBS root volume of every node in a pool."""
+
+    type: Literal["gp3", "gp2"] = default("node_pools.*.root_volume")["type"]
+    size_gb: int = Field(default=default("node_pools.*.root_volume")["size_gb"], ge=1, le=16384)
+
+
+class Limits(ScenarioModel):
+    """Karpenter NodePool limits: no new node once the pool's total would exceed them."""
+
+    cpu: Cpu | None = None
+    memory: MemoryGiB | None = None
+
+
+class NodePool(ScenarioModel):
+    """A group of worker nodes: an EKS managed node group or a Karpenter NodePool."""
+
+    provisioner: Literal["managed", "karpenter"] = "karpenter"
+    """'managed': a fixed-size managed node group that replaces failed nodes;
+    'karpenter': nodes launched and removed by Karpenter for pending pods."""
+    capacity_type: list[CapacityType] = Field(default_factory=lambda: ["on-demand"])
+    """Capacity types allowed; with several, Karpenter prefers spot and falls back."""
+    arch: list[Arch] = Field(default_factory=lambda: ["arm64"])
+    """CPU architectures allowed: arm64 (Graviton) and/or amd64 (x86)."""
+    families: list[str] | None = None
+    """Instance families allowed (e.g. m7g, m6g); all families of the catalog if omitted."""
+    instance_types: list[str] | None = None
+    """Explicit instance types; overrides families."""
+    min_nodes: int = Field(default=0, ge=0, le=1000)
+    """Managed node groups: the nodes always running (desired size)."""
+    max_nodes: int | None = Field(default=None, ge=0, le=5000)
+    zones: list[ZoneRef] | None = None
+    """AZs the pool may use; all AZs of the environment if omitted."""
+    root_volume: RootVolume = Field(default_factory=RootVolume)
+    weight: int = Field(default=0, ge=0, le=100)
+    """Karpenter tries pools of higher weight first."""
+    limits: Limits = Field(default_factory=Limits)
+    taints: list[str] = Field(default_factory=list)
+    """Taints on the pool's nodes; only workloads tolerating all of them run there."""
+    consolidation_policy: Literal["when-empty", "when-empty-or-underutilized", "never"] = default(
+        "node_pools.*.consolidation_policy"
+    )
+    consolidate_after: Duration = default("node_pools.*.consolidate_after")
+    budget: Fraction = default("node_pools.*.budget")
+    """Share of the pool's nodes that voluntary disruption may take at once (rounded up)."""
+    expire_after: Duration | None = default("node_pools.*.expire_after")
+    """Karpenter replaces a node this long after launch (forceful); null: never."""
+    launch_latency: Distribution | None = None
+    """Launch to node Ready; default: Karpenter's latency, or managed-group replacement latency."""
+
+    _as_lists = field_validator(
+        "capacity_type", "arch", "families", "instance_types", mode="before"
+    )(classmethod(lambda cls, v: _as_list(v)))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NodePool:
+        if len(set(self.capacity_type)) != len(self.capacity_type) or not self.capacity_type:
+            raise ValueError("capacity_type must list on-demand and/or spot, each once")
+        if self.max_nodes is not None and self.min_nodes > self.max_nodes:
+            raise ValueError(f"min_nodes ({self.min_nodes}) exceeds max_nodes ({self.max_nodes})")
+        if self.provisioner == "karpenter" and self.min_nodes:
+            raise ValueError(
+                "Karpenter NodePools have no minimum size; put always-on nodes in a pool "
+                "with provisioner: managed"
+            )
+        if self.provisioner == "managed" and self.min_nodes == 0:
+            raise ValueError("a managed node group needs min_nodes >= 1")
+        return self
+
+    @property
+    def uses_spot(self) -> bool:
+        """Whether the pool may run Spot capacity."""
+        return "spot" in self.capacity_type
+
+
+class Karpenter(ScenarioModel):
+    """Cluster-wide Karpenter settings (defaults from the Karpenter source)."""
+
+    enabled: bool = True
+    batch_idle: Duration = default("cluster.karpenter.batch_idle")
+    batch_max: Duration = default("cluster.karpenter.batch_max")
+    launch_latency: Distribution = default("cluster.karpenter.launch_latency")
+    registration_timeout: Duration = default("cluster.karpenter.registration_timeout")
+    capacity_error_probability: Fraction = default("cluster.karpenter.capacity_error_probability")
+    """Probability that a launch of an offering (type, zone, capacity type) fails for capacity."""
+    unavailable_offering_ttl: Duration = default("cluster.karpenter.unavailable_offering_ttl")
+    consolidation_poll: Duration = default("cluster.karpenter.consolidation_poll")
+    interruption_queue: bool = True
+    """Karpenter watches the SQS interruption queue (Spot notices, instance state changes)."""
+
+    @model_validator(mode="after")
+    def _windows(self) -> Karpenter:
+        if self.batch_idle <= 0 or self.batch_max < self.batch_idle:
+            raise ValueError("need 0 < batch_idle <= batch_max")
+        return self
+
+
+class Cluster(ScenarioModel):
+    """One EKS cluster per environment."""
+
+    kubernetes_version: str = "1.33"
+    support: Literal["auto", "standard", "extended"] = "auto"
+    """EKS support tier; 'auto' decides from the version calendar on the price catalog's date."""
+    node_pools: dict[Name, NodePool] = Field(min_length=1)
+    karpenter: Karpenter = Field(default_factory=Karpenter)
+    daemonset_overhead: Resources = Field(
+        default_factory=lambda: Resources.model_validate(default("cluster.daemonset_overhead"))
+    )
+    """CPU and memory every node reserves for DaemonSets."""
+    node_monitor_grace_period: Duration = default("cluster.node_monitor_grace_period")
+    pod_eviction_timeout: Duration = default("cluster.pod_eviction_timeout")
+
+    @field_validator("kubernetes_version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        if isinstance(value, float):  # YAML reads 1.30 as 1.3
+            raise ValueError(f"write the Kubernetes version as a string, e.g. '{value:.2f}'")
+        return value
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _version_shape(cls, value: str) -> str:
+        parts = value.split(".")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"Kubernetes version must look like '1.33', got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _karpenter_pools(self) -> Cluster:
+        for name, pool in self.node_pools.items():
+            if pool.provisioner == "karpenter" and not self.karpenter.enabled:
+                raise ValueError(
+                    f"node pool {name!r} is a Karpenter NodePool but karpenter.enabled is false"
+                )
+        return self
+
+
+class Resources(ScenarioModel):
+    """CPU and memory requests."""
+
+    cpu: Cpu
+    memory: MemoryGiB
+
+    @model_validator(mode="after")
+    def _positive(self) -> Resources:
+        if self.cpu <= 0 and self.memory <= 0:
+            raise ValueError("request some CPU or memory")
+        return self
+
+
+class Replicas(ScenarioModel):
+    """Replica bounds of a Deployment (the HPA's minReplicas and maxReplicas)."""
+
+    min: int = Field(ge=0, le=10000)
+    max: int = Field(ge=1, le=10000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"min": value, "max": value}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Replicas:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) exceeds max ({self.max})")
+        return self
+
+
+_HPA = default("workloads.*.hpa")
+
+
+class Hpa(ScenarioModel):
+    """Horizontal Pod Autoscaler on CPU, with the Kubernetes defaults."""
+
+    target_utilization: Fraction = _HPA["target_utilization"]
+    """CPU utilisation the HPA holds; a replica at this level serves rps_per_replica."""
+    tolerance: float = Field(default=_HPA["tolerance"], ge=0, lt=1)
+    sync_period: Duration = _HPA["sync_period"]
+    metrics_delay: Duration = _HPA["metrics_delay"]
+    """Age of the metric the HPA acts on (metrics-server resolution)."""
+    scale_up_pods: int = Field(default=_HPA["scale_up_pods"], ge=1)
+    scale_up_percent: Percent = _HPA["scale_up_percent"]
+    scale_up_period: Duration = _HPA["scale_up_period"]
+    scale_down_percent: Percent = _HPA["scale_down_percent"]
+    scale_down_period: Duration = _HPA["scale_down_period"]
+    scale_down_stabilization: Duration = _HPA["scale_down_stabilization"]
+
+    @model_validator(mode="after")
+    def _sane(self) -> Hpa:
+        if self.target_utilization <= 0:
+            raise ValueError("target_utilization must be above 0%")
+        if self.sync_period <= 0:
+            raise ValueError("sync_period must be greater than zero")
+        return self
+
+
+_SPREAD = default("workloads.*.topology_spread")
+
+
+class TopologySpread(ScenarioModel):
+    """Zone topology spread constraint of a workload's pods."""
+
+    max_skew: int = Field(default=_SPREAD["max_skew"], ge=1)
+    when_unsatisfiable: Literal["do-not-schedule", "schedule-anyway"] = _SPREAD[
+        "when_unsatisfiable"
+    ]
+
+
+class Workload(ScenarioModel):
+    """A Deployment: its pods' requests, replica bounds, HPA and dependencies."""
+
+    requests: Resources
+    replicas: Replicas
+    rps_per_replica: float | None = Field(default=None, gt=0)
+    """Requests per second one replica serves at the HPA target; omit for background workloads."""
+    traffic_share: Fraction = 1.0
+    """Share of the environment's requests that pass through this workload."""
+    hpa: Hpa | None = None
+    """HPA settings; defaults apply when replicas.min < replicas.max and rps_per_replica is set."""
+    startup: Distribution = default("workloads.*.startup")
+    """Pod scheduled on a Ready node to pod Ready (image pull, application start)."""
+    needs: list[Literal["database", "egress"]] = Field(default_factory=list)
+    """Dependencies a request needs: the RDS primary, and/or internet egress from the pod's AZ."""
+    topology_spread: TopologySpread = Field(default_factory=TopologySpread)
+    arm64_performance_factor: float = Field(
+        default=default("workloads.*.arm64_performance_factor"), gt=0, le=10
+    )
+    """Requests served on arm64 (Graviton) relative to amd64 per replica."""
+    node_pools: list[Name] | None = None
+    """Pools the pods may run on (node affinity); all pools they tolerate if omitted."""
+    tolerations: list[str] = Field(default_factory=list)
+    """Taints the pods tolerate (e.g. 'spot')."""
+
+    @model_validator(mode="after")
+    def _hpa_default(self) -> Workload:
+        if self.hpa is None and self.rps_per_replica and self.replicas.min < self.replicas.max:
+            object.__setattr__(self, "hpa", Hpa())
+        if self.hpa is not None and not self.rps_per_replica:
+            raise ValueError("an HPA needs rps_per_replica to relate demand to CPU utilisation")
+        if self.replicas.min == 0 and self.rps_per_replica:
+            raise ValueError("a workload that serves requests needs replicas.min >= 1")
+        return self
+
+    @property
+    def serves_requests(self) -> bool:
+        """Whether the workload is on the request path."""
+        return self.rps_per_replica is not None
+
+
+Cluster.model_rebuild()

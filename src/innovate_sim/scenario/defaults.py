@@ -1,0 +1,56 @@
+"""The library's default figures, each with its source (package data ``defaults.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+__all__ = ["DEFAULTS", "Default", "default"]
+
+
+@dataclass(frozen=True)
+class Default:
+    """A default figure: the scenario path it applies to, its value and where it comes from.
+
+    Attributes:
+        key: dotted scenario path (``*`` for any environment, pool or workload).
+        value: the value as a scenario file would write it (``"0.2/y"``, a distribution mapping).
+        source: the public source of the figure, or the reasoning behind an assumption.
+        assumption: true when no public figure exists and the value is an engineering choice.
+    """
+
+    key: str
+    value: Any
+    source: str
+    assumption: bool = False
+
+
+@cache
+def _load() -> dict[str, Default]:
+    text = (files("innovate_sim") / "data" / "defaults.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    return {
+        key: Default(
+            key,
+            entry["value"],
+            " ".join(str(entry["source"]).split()),
+            bool(entry.get("assumption", False)),
+        )
+        for key, entry in raw.items()
+    }
+
+
+DEFAULTS: dict[str, Default] = _load()
+
+
+def default(key: str) -> Any:
+    """The value of the default figure ``key`` as a scenario file would write it.
+
+    A fresh copy is returned for mappings so callers cannot alter the table.
+    """
+    value = DEFAULTS[key].value
+    return dict(value) if isinstance(value, dict) else value

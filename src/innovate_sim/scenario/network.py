@@ -1,0 +1,157 @@
+"""Network and ingress of an environment: VPC, NAT Gateways, endpoints, traffic, ALB and WAF."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from innovate_sim.scenario.base import ScenarioModel
+from innovate_sim.scenario.defaults import default
+from innovate_sim.scenario.types import Duration
+
+__all__ = [
+    "INTERFACE_ENDPOINT_SERVICES",
+    "Endpoints",
+    "HealthCheck",
+    "Ingress",
+    "Network",
+    "Traffic",
+    "Waf",
+]
+
+#: AWS services reachable through interface endpoints that a cluster of this design uses.
+INTERFACE_ENDPOINT_SERVICES = (
+    "autoscaling",
+    "ec2",
+    "ec2messages",
+    "ecr.api",
+    "ecr.dkr",
+    "eks",
+    "eks-auth",
+    "elasticloadbalancing",
+    "kms",
+    "logs",
+    "monitoring",
+    "secretsmanager",
+    "sns",
+    "sqs",
+    "ssm",
+    "ssmmessages",
+    "sts",
+    "xray",
+)
+
+
+class Endpoints(ScenarioModel):
+    """VPC endpoints: gateway endpoints are free; interface endpoints bill per AZ-hour and GB."""
+
+    gateway: list[Literal["s3", "dynamodb"]] = Field(default_factory=list)
+    """Gateway endpoints (S3, DynamoDB): traffic to them skips NAT processing, at no charge."""
+    interface: list[str] = Field(default_factory=list)
+    """Interface endpoints by service name (e.g. ecr.api, ecr.dkr, sts, logs), one ENI per AZ."""
+
+    @field_validator("gateway", "interface")
+    @classmethod
+    def _unique(cls, names: list[str]) -> list[str]:
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"listed more than once: {', '.join(duplicates)}")
+        return names
+
+    @field_validator("interface")
+    @classmethod
+    def _known_services(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if name not in INTERFACE_ENDPOINT_SERVICES:
+                close = difflib.get_close_matches(name, INTERFACE_ENDPOINT_SERVICES, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ValueError(
+                    f"unknown interface endpoint service {name!r}; {hint}"
+                    f"valid: {', '.join(INTERFACE_ENDPOINT_SERVICES)}"
+                )
+        return names
+
+    @property
+    def has_ecr(self) -> bool:
+        """Whether image pulls stay in the VPC (ecr.api, ecr.dkr endpoints and S3 gateway)."""
+        return {"ecr.api", "ecr.dkr"} <= set(self.interface) and "s3" in self.gateway
+
+
+class Traffic(ScenarioModel):
+    """Traffic figures of an environment; all are scenario assumptions, zero unless stated.
+
+    Per-request figures scale with simulated demand; per-month figures are steady.
+    Sizes: 1 KB = 1,024 bytes and 1 GB = 2^30 bytes.
+    """
+
+    request_kb_per_request: float = Field(default=0.0, ge=0)
+    """Bytes a client sends per request (ALB processed bytes; inbound transfer is free)."""
+    response_kb_per_request: float = Field(default=0.0, ge=0)
+    """Bytes returned per request (ALB processed bytes and data transfer out to the internet)."""
+    internet_egress_kb_per_request: float = Field(default=0.0, ge=0)
+    """Bytes pods send to the internet through NAT per request (third-party APIs)."""
+    inter_az_kb_per_request: float = Field(default=0.0, ge=0)
+    """Bytes of service-to-service traffic that cross an AZ boundary per request."""
+    internet_egress_gb_per_month: float = Field(default=0.0, ge=0)
+    """Steady traffic from private subnets to the internet (updates, telemetry) via NAT."""
+    s3_gb_per_month: float = Field(default=0.0, ge=0)
+    """Traffic between private subnets and S3: gateway endpoint if present, else NAT."""
+    dynamodb_gb_per_month: float = Field(default=0.0, ge=0)
+    """Traffic to DynamoDB: gateway endpoint if present, else NAT."""
+    aws_api_gb_per_month: float = Field(default=0.0, ge=0)
+    """Traffic to AWS APIs other than ECR (logs, STS…): interface endpoints if present, else NAT."""
+    image_pull_gb_per_node: float = Field(default=0.0, ge=0)
+    """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
+
+
+class Network(ScenarioModel):
+    """The environment's VPC: NAT Gateways, VPC endpoints and traffic figures."""
+
+    nat_gateways: Literal["per_az", "single", "none"] = "per_az"
+    """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
+    endpoints: Endpoints = Field(default_factory=Endpoints)
+    traffic: Traffic = Field(default_factory=Traffic)
+
+
+class Waf(ScenarioModel):
+    """AWS WAF web ACL attached to the ALB."""
+
+    web_acls: int = Field(default=1, ge=0)
+    rules: int = Field(default=10, ge=0)
+    """Rules, counting each rule inside a rule group (as Infracost does)."""
+    rule_groups: int = Field(default=0, ge=0)
+    managed_rule_groups: int = Field(default=0, ge=0)
+
+
+class HealthCheck(ScenarioModel):
+    """ALB target health check: how long a dead target keeps receiving requests."""
+
+    interval: Duration = default("ingress.health_check")["interval"]
+    unhealthy_threshold: int = Field(
+        default=default("ingress.health_check")["unhealthy_threshold"], ge=1, le=10
+    )
+
+    @property
+    def detection_h(self) -> float:
+        """Mean time for the ALB to stop routing to a dead target (hours)."""
+        return self.interval * (self.unhealthy_threshold - 0.5)
+
+
+class Ingress(ScenarioModel):
+    """Application Load Balancer (one node per AZ, cross-zone on) with WAF and Shield Standard."""
+
+    load_balancer: Literal["alb"] = "alb"
+    waf: Waf | None = Field(default_factory=Waf)
+    shield: Literal["standard"] = "standard"
+    """Shield Standard is free and always on; Shield Advanced is not modelled."""
+    public_ipv4_addresses: int | None = Field(default=None, ge=0)
+    """Public IPv4 addresses of the ALB; default one per AZ."""
+    requests_per_connection: float = Field(default=10.0, gt=0)
+    """Requests carried per client connection (keep-alive); drives the new-connection LCU."""
+    connection_duration: Duration = "10s"
+    """Mean lifetime of a client connection; drives the active-connection LCU."""
+    rule_evaluations_per_request: float = Field(default=1.0, ge=0)
+    """Listener rules evaluated per request (the first 10 are free)."""
+    health_check: HealthCheck = Field(default_factory=HealthCheck)
