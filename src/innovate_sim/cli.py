@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from innovate_sim.errors import InnovateSimError
 
@@ -27,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console(highlight=False, soft_wrap=True)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
@@ -46,7 +47,7 @@ def validate(
             scenario = load_scenario(path)
         except InnovateSimError as exc:
             failed += 1
-            errors.print(f"[bold red]invalid[/] {exc}", markup=True)
+            errors.print(f"[bold red]invalid[/] {escape(str(exc))}", markup=True)
         else:
             envs = ", ".join(scenario.environments) or "no environments"
             console.print(f"ok {path}: {scenario.name} ({envs}; hash {scenario.content_hash()})")

@@ -49,6 +49,7 @@ _DURATION_UNITS_H: dict[str, float] = {
     "min": 1.0 / 60.0,
     "h": 1.0,
     "hr": 1.0,
+    "hour": 1.0,
     "d": HOURS_PER_DAY,
     "day": HOURS_PER_DAY,
     "w": HOURS_PER_WEEK,
@@ -79,7 +80,9 @@ def parse_duration(value: object) -> float:
     Raises:
         UnitError: the value is not a duration with a unit.
     """
-    if isinstance(value, bool) or not isinstance(value, str):
+    if isinstance(value, bool):
+        raise UnitError(f"expected a duration, {_VALID_DURATION}; got the boolean {value!r}")
+    if not isinstance(value, str):
         if isinstance(value, int | float):
             raise UnitError(f"{value!r} has no unit; write a duration as {_VALID_DURATION}")
         raise UnitError(f"expected a duration string, {_VALID_DURATION}; got {value!r}")

@@ -29,13 +29,15 @@ def check_against_catalog(scenario: Scenario) -> None:
             f"available: {', '.join(available_regions())}",
         ) from None
     keys = set(catalog.keys())
-    for key in scenario.pricing.overrides:
-        if key not in keys:
+    for key, usd in scenario.pricing.overrides.items():
+        try:
+            load_catalog(scenario.region, overrides={key: usd})
+        except PriceNotFound:
             raise located(
                 ("pricing", "overrides", key),
                 f"no catalog price {key!r} to override; {suggest(key, keys)}"
                 "keys read 'SERVICE/SKU' as `innovate-sim prices` lists them",
-            )
+            ) from None
     for env_name, env in scenario.environments.items():
         _check_environment(catalog, ("environments", env_name), env)
 

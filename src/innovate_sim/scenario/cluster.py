@@ -89,8 +89,16 @@ class NodePool(ScenarioModel):
     launch_latency: Distribution | None = None
     """Launch to node Ready; default: Karpenter's latency, or managed-group replacement latency."""
 
-    _as_lists = field_validator(
-        "capacity_type", "arch", "families", "instance_types", mode="before"
+    # A single value stands for a one-item list; json_schema_input_type lets the
+    # JSON Schema accept that shorthand too.
+    _capacity_type_list = field_validator(
+        "capacity_type", mode="before", json_schema_input_type=CapacityType | list[CapacityType]
+    )(classmethod(lambda cls, v: _as_list(v)))
+    _arch_list = field_validator("arch", mode="before", json_schema_input_type=Arch | list[Arch])(
+        classmethod(lambda cls, v: _as_list(v))
+    )
+    _names_list = field_validator(
+        "families", "instance_types", mode="before", json_schema_input_type=str | list[str] | None
     )(classmethod(lambda cls, v: _as_list(v)))
 
     @model_validator(mode="after")
@@ -201,6 +209,13 @@ class Replicas(ScenarioModel):
         if isinstance(value, int) and not isinstance(value, bool):
             return {"min": value, "max": value}
         return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        # The schema also accepts the shorthand: a number means min = max.
+        return {
+            "anyOf": [handler(core_schema), {"type": "integer", "minimum": 1, "maximum": 10000}]
+        }
 
     @model_validator(mode="after")
     def _ordered(self) -> Replicas:

@@ -66,7 +66,9 @@ class Backups(ScenarioModel):
     manual_snapshots_gb: float = Field(default=0.0, ge=0)
     export_to_s3: SnapshotExport | None = None
 
-    @field_validator("export_to_s3", mode="before")
+    @field_validator(
+        "export_to_s3", mode="before", json_schema_input_type=SnapshotExport | bool | None
+    )
     @classmethod
     def _enabled_flag(cls, value: object) -> object:
         if value is True:
@@ -150,14 +152,15 @@ class Database(ScenarioModel):
     engine_version: str = "16"
     instance_class: str
     deployment: Literal["single-az", "multi-az", "multi-az-cluster"] = "single-az"
-    primary_az: ZoneRef = 0
+    primary_az: ZoneRef = "a"
+    """AZ of the primary instance (and of a Single-AZ instance)."""
     storage: Storage
     backups: Backups = Field(default_factory=Backups)
     cross_region_replica: CrossRegionReplica | None = None
     maintenance: Maintenance = Field(default_factory=Maintenance)
     recovery: Recovery = Field(default_factory=Recovery)
 
-    @field_validator("engine_version", mode="before")
+    @field_validator("engine_version", mode="before", json_schema_input_type=str | int)
     @classmethod
     def _version_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value

@@ -247,5 +247,7 @@ _Tagged = Annotated[
     Fixed | Exponential | Uniform | Lognormal | Weibull | Empirical,
     Field(discriminator="dist"),
 ]
-Distribution = Annotated[_Tagged, BeforeValidator(_shorthand)]
+Distribution = Annotated[
+    _Tagged, BeforeValidator(_shorthand, json_schema_input_type=Duration | _Tagged)
+]
 """One of the duration distributions, chosen by its ``dist`` key."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_serializer, field_validator
 
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration, Name, Rate, ZoneRef
+from innovate_sim.scenario.types import _rate_text as rate_text
 
 __all__ = [
     "ChaosEvent",
@@ -60,6 +61,11 @@ class SpotInterruptions(ScenarioModel):
     @classmethod
     def _advisor_first(cls, value: object) -> object:
         return value
+
+    @field_serializer("rate")
+    def _rate_text(self, value: float | str) -> str:
+        # Without this the float serializer of Rate also formats 'advisor' ("'advisor'/h").
+        return value if isinstance(value, str) else rate_text(value)
 
 
 class RdsInstanceFailures(ScenarioModel):

@@ -68,7 +68,9 @@ class _Builder:
                 f"the file expands to more than {MAX_NODES:,} values (aliases repeated too often?)",
             )
         if len(path) > MAX_DEPTH:
-            raise self._error(node, path, f"nesting deeper than {MAX_DEPTH} levels")
+            raise self._error(
+                node, path[:4], f"nesting deeper than {MAX_DEPTH} levels (below this field)"
+            )
         self.origins.setdefault(path, (self.file, node.start_mark.line + 1))
         if node.tag not in _PLAIN_TAGS:
             raise self._error(
@@ -91,6 +93,8 @@ class _Builder:
                     raise self._error(key_node, path, f"mapping keys must be text, got {key!r}")
                 if key in result:
                     raise self._error(key_node, (*path, key), f"key {key!r} appears twice")
+                # A field is located at its key's line (a block value starts below it).
+                self.origins.setdefault((*path, key), (self.file, key_node.start_mark.line + 1))
                 result[key] = self.build(value_node, (*path, key))
             self.origins.pop((*path, "<key>"), None)
             return result
@@ -134,16 +138,23 @@ def _read_yaml(path: Path) -> tuple[Any, Origins]:
             f"{name}: the file is {size:,} bytes; scenario files are limited to "
             f"{MAX_FILE_BYTES:,} bytes"
         )
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{name}:{bad_line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        context = exc.context
+        if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            context = f"{context} (started at line {exc.context_mark.line + 1})"
+        problem = ": ".join(str(p) for p in (context, exc.problem) if p)
         raise ScenarioError(f"{name}{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{name}: YAML error: {exc}") from None
@@ -152,7 +163,7 @@ def _read_yaml(path: Path) -> tuple[Any, Origins]:
     documents = [d for d in documents if d is not None]
     if not documents:
         raise ScenarioError(
-            f"{name}: the file is empty; a scenario needs at least 'name' and 'accounts'"
+            f"{name}:1: the file is empty; a scenario needs at least 'name' and 'accounts'"
         )
     if len(documents) > 1:
         raise ScenarioError(f"{name}: holds {len(documents)} YAML documents; one scenario per file")
@@ -213,11 +224,14 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     merged_origins: Origins = {}
     for base in bases:
         base_path = path.parent / base
+        line = origins.get(("extends",), (str(path), 1))[1]
         if not base_path.exists():
-            line = origins.get(("extends",), (str(path), 1))[1]
             raise ScenarioError(
                 f"{path}:{line}: extends: no such file {base!r} (looked in {path.parent})"
             )
+        if base_path.resolve() in (*chain, resolved):
+            cycle = " -> ".join(p.name for p in (*chain, resolved, base_path.resolve()))
+            raise ScenarioError(f"{path}:{line}: extends: {base!r} makes a cycle: {cycle}")
         base_data, base_origins = _resolve(base_path, (*chain, resolved))
         merged = _merge(merged, base_data, merged_origins, base_origins)
     _resolve_trace(data, path)
@@ -276,6 +290,8 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
     problems: list[tuple[str, str]] = []
     for error in exc.errors(include_url=False):
         loc: Path_ = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        if loc and loc[-1] == "[key]":  # a bad mapping key: locate the key itself
+            loc = loc[:-1]
         message = error["msg"]
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, LocatedError):

@@ -32,6 +32,11 @@ class Account(ScenarioModel):
             return {"name": value, "role": role}
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        # The schema also accepts the shorthand: the account's name alone.
+        return {"anyOf": [handler(core_schema), {"type": "string"}]}
+
 
 class Targets(ScenarioModel):
     """Design targets of an environment (or cost targets of an account)."""

@@ -1,0 +1,489 @@
+"""The EKS data plane: nodes, pods and kube-scheduler.
+
+A node is an EC2 instance of a type in a zone. It is *alive* while its
+instance runs and its zone is up; Kubernetes marks it NotReady
+``node_monitor_grace_period`` (40 s) after it stops answering and evicts its
+pods ``pod_eviction_timeout`` (300 s) later. The ALB keeps sending requests to
+pods on a dead node until its health check notices (interval × threshold).
+
+A pod is pending until kube-scheduler binds it to a Ready node with room
+(zone topology spread honoured, least-allocated node preferred), then starts
+(image pull — through ECR endpoints or NAT — plus application start) and
+serves. Pods that fit nowhere wait for Karpenter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from innovate_sim.aws.infrastructure import ControlPlane, Zone
+from innovate_sim.engine import Simulation, Timer
+from innovate_sim.pricing import InstanceType
+from innovate_sim.scenario.cluster import NodePool, Workload
+
+__all__ = ["Cluster", "Node", "Pod", "PoolState", "WorkloadState"]
+
+PENDING, STARTING, READY, GONE = "pending", "starting", "ready", "gone"
+LAUNCHING, RUNNING, TERMINATED = "launching", "running", "terminated"
+_EPS = 1e-9
+
+
+@dataclass(eq=False)
+class PoolState:
+    """A node pool as the simulation sees it."""
+
+    name: str
+    spec: NodePool
+    instance_types: tuple[InstanceType, ...]
+    zones: tuple[int, ...]
+    launch_latency: Callable[[], float]
+    nodes: set[Node] = field(default_factory=set)
+
+    @property
+    def managed(self) -> bool:
+        return self.spec.provisioner == "managed"
+
+    def vcpu(self) -> float:
+        """vCPUs of the pool's nodes that count against its limits."""
+        return sum(n.itype.vcpu for n in self.nodes)
+
+    def memory_gib(self) -> float:
+        return sum(n.itype.memory_gib for n in self.nodes)
+
+
+@dataclass(eq=False)
+class WorkloadState:
+    """A Deployment and its pods."""
+
+    name: str
+    spec: Workload
+    pools: tuple[str, ...]
+    startup: Callable[[], float]
+    capacity_rps: float
+    """Requests per second one replica serves at 100 % CPU on amd64."""
+    pods: set[Pod] = field(default_factory=set)
+    replicas: int = 0
+    zone_counts: list[int] = field(default_factory=list)
+
+    def pod_capacity_rps(self, node: Node) -> float:
+        factor = self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
+        return self.capacity_rps * factor
+
+
+@dataclass(eq=False)
+class Node:
+    """An EC2 worker node."""
+
+    id: int
+    pool: PoolState
+    itype: InstanceType
+    zone: Zone
+    capacity_type: str
+    price_usd_per_hour: float
+    launched_h: float
+    state: str = LAUNCHING
+    failed: bool = False
+    cordoned: bool = False
+    not_ready: bool = False
+    routed: bool = True
+    """False once the ALB has noticed the node's pods are dead."""
+    death_cause: str = ""
+    free_cpu: float = 0.0
+    free_memory_gib: float = 0.0
+    free_pods: int = 0
+    pods: set[Pod] = field(default_factory=set)
+    last_pod_change_h: float = 0.0
+    timers: list[Timer] = field(default_factory=list)
+
+    @property
+    def alive(self) -> bool:
+        """The instance runs and its zone is up."""
+        return self.state == RUNNING and not self.failed and self.zone.up
+
+    @property
+    def schedulable(self) -> bool:
+        """kube-scheduler may bind pods here."""
+        return self.state == RUNNING and not self.not_ready and not self.cordoned and self.alive
+
+    def cancel_timers(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+
+
+@dataclass(eq=False)
+class Pod:
+    """A pod of a workload."""
+
+    id: int
+    workload: WorkloadState
+    created_h: float
+    state: str = PENDING
+    node: Node | None = None
+    nominated: Node | None = None
+    """In-flight node Karpenter planned this pod onto."""
+    cause: str = ""
+    """Why this pod exists: replacement of a pod lost to this cause ('' for scaling)."""
+    timer: Timer | None = None
+    waiting_image: bool = False
+
+
+class Cluster:
+    """Nodes, pods and the scheduler of one environment's EKS cluster.
+
+    Args:
+        sim: the simulation.
+        zones: the environment's zones.
+        control_plane: the EKS control plane (no scheduling while it is down).
+        overhead_cpu: DaemonSet CPU per node (cores).
+        overhead_memory_gib: DaemonSet memory per node (GiB).
+        not_ready_after_h: node-monitor grace period (hours).
+        evict_after_h: pod eviction timeout after NotReady (hours).
+        image_ok: whether a pod in a zone can pull its image.
+        alb_detection: draws how long the ALB keeps routing to a dead node (hours).
+        on_change: called when serving capacity may have changed.
+    """
+
+    def __init__(
+        self,
+        sim: Simulation,
+        zones: list[Zone],
+        control_plane: ControlPlane,
+        overhead_cpu: float,
+        overhead_memory_gib: float,
+        not_ready_after_h: float,
+        evict_after_h: float,
+        image_ok: Callable[[int], bool],
+        alb_detection: Callable[[], float],
+        on_change: Callable[[], None],
+    ) -> None:
+        self.sim = sim
+        self.zones = zones
+        self.control_plane = control_plane
+        self.overhead_cpu = overhead_cpu
+        self.overhead_memory_gib = overhead_memory_gib
+        self.not_ready_after_h = not_ready_after_h
+        self.evict_after_h = evict_after_h
+        self.image_ok = image_ok
+        self.alb_detection = alb_detection
+        self.on_change = on_change
+        self.pools: dict[str, PoolState] = {}
+        self.workloads: dict[str, WorkloadState] = {}
+        self.nodes: set[Node] = set()
+        self.pending: list[Pod] = []
+        self._next_id = 0
+        self._schedule_timer: Timer | None = None
+        #: called when pods stay unschedulable (Karpenter's trigger)
+        self.on_unschedulable: Callable[[], None] = lambda: None
+        #: called when a node's pods or state change (consolidation's trigger)
+        self.on_node_change: Callable[[Node], None] = lambda node: None
+        #: called when a node is removed for good
+        self.on_node_removed: Callable[[Node], None] = lambda node: None
+        #: called when a node starts running
+        self.on_node_running: Callable[[Node], None] = lambda node: None
+        #: called when a pod is deleted involuntarily (for replacement)
+        self.on_pod_lost: Callable[[Pod], None] = lambda pod: None
+        self.events: list[tuple[float, str]] | None = None
+        control_plane.on_recover.append(self._control_plane_back)
+        for zone in zones:
+            zone.listeners.append(lambda z=zone: self._zone_changed(z))
+
+    def _log(self, what: str) -> None:
+        if self.events is not None:
+            self.events.append((self.sim.now, what))
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    # -- nodes -----------------------------------------------------------------------------------
+
+    def add_node(
+        self,
+        pool: PoolState,
+        itype: InstanceType,
+        zone: int,
+        capacity_type: str,
+        price_usd_per_hour: float,
+        *,
+        ready_in_h: float | None,
+    ) -> Node:
+        """Create a node; it runs after ``ready_in_h`` hours (``None``: running now)."""
+        node = Node(
+            self.new_id(),
+            pool,
+            itype,
+            self.zones[zone],
+            capacity_type,
+            price_usd_per_hour,
+            launched_h=self.sim.now,
+        )
+        node.free_cpu = itype.allocatable_cpu - self.overhead_cpu
+        node.free_memory_gib = itype.allocatable_memory_gib - self.overhead_memory_gib
+        node.free_pods = itype.max_pods
+        node.last_pod_change_h = self.sim.now
+        self.nodes.add(node)
+        pool.nodes.add(node)
+        self._log(f"node-launch:{node.id}:{itype.name}:{node.zone.name}:{capacity_type}")
+        if ready_in_h is None:
+            self._node_running(node)
+        else:
+            node.timers.append(self.sim.after(ready_in_h, lambda: self._node_running(node)))
+        return node
+
+    def _node_running(self, node: Node) -> None:
+        if node.state != LAUNCHING:
+            return
+        node.state = RUNNING
+        node.last_pod_change_h = self.sim.now
+        self._log(f"node-ready:{node.id}")
+        self.on_node_running(node)
+        for pod in list(node.pods):  # pods bound while launching (static plan)
+            self._start_pod(pod)
+        self.request_scheduling()
+
+    def remove_node(self, node: Node, cause: str = "") -> None:
+        """Terminate a node: its remaining pods are deleted and replaced (if still wanted)."""
+        if node.state == TERMINATED:
+            return
+        node.cancel_timers()
+        node.state = TERMINATED
+        self.nodes.discard(node)
+        node.pool.nodes.discard(node)
+        self._log(f"node-terminated:{node.id}")
+        for pod in list(node.pods):
+            self.delete_pod(pod, lost=True, cause=cause or node.death_cause or "node-removed")
+        for pod in self.pending:
+            if pod.nominated is node:
+                pod.nominated = None
+        self.on_node_removed(node)
+        self.on_change()
+        self.request_scheduling()
+
+    def fail_node(self, node: Node, cause: str, *, karpenter_notified: bool) -> None:
+        """The node's instance dies (hardware failure, Spot reclaim).
+
+        With ``karpenter_notified`` (interruption queue), the node is deleted at
+        once and its pods are recreated elsewhere; otherwise Kubernetes notices
+        after the grace period and evicts the pods later.
+        """
+        if node.state == TERMINATED or node.failed:
+            return
+        node.failed = True
+        node.death_cause = cause
+        self._log(f"node-failed:{node.id}:{cause}")
+        self._node_died(node)
+        if karpenter_notified or node.state == LAUNCHING:
+            self.remove_node(node, cause)
+
+    def _node_died(self, node: Node) -> None:
+        """Pods on the node stop serving; the ALB and Kubernetes notice in time."""
+        if node.state != RUNNING:
+            return
+        node.routed = True
+        detection = self.alb_detection()
+        node.timers.append(self.sim.after(detection, lambda: self._unroute(node)))
+        node.timers.append(self.sim.after(self.not_ready_after_h, lambda: self._not_ready(node)))
+        self.on_change()
+
+    def _unroute(self, node: Node) -> None:
+        if not node.alive:
+            node.routed = False
+            self.on_change()
+
+    def _not_ready(self, node: Node) -> None:
+        if node.alive or node.state != RUNNING:
+            return
+        node.not_ready = True
+        self._log(f"node-notready:{node.id}")
+        node.timers.append(self.sim.after(self.evict_after_h, lambda: self._evict_all(node)))
+        self.on_node_change(node)
+
+    def _evict_all(self, node: Node) -> None:
+        if node.alive or node.state != RUNNING:
+            return
+        if not self.control_plane.up:
+            node.timers.append(self.sim.after(1.0 / 60.0, lambda: self._evict_all(node)))
+            return
+        self._log(f"node-evicted:{node.id}")
+        for pod in list(node.pods):
+            self.delete_pod(pod, lost=True, cause=node.death_cause)
+        if node.failed and node.pool.managed:
+            return  # the node group replaces the instance
+        self.on_node_change(node)
+
+    def _zone_changed(self, zone: Zone) -> None:
+        for node in [n for n in self.nodes if n.zone is zone]:
+            if zone.up:
+                if node.state == RUNNING and not node.failed:
+                    node.not_ready = False
+                    node.routed = True
+                    node.death_cause = ""
+                    node.cancel_timers()
+                    self._log(f"node-back:{node.id}")
+                    for pod in list(node.pods):
+                        if pod.state == STARTING and pod.timer is None:
+                            self._start_pod(pod)
+                    self.on_node_change(node)
+            elif node.state == RUNNING:
+                node.death_cause = zone.cause
+                self._node_died(node)
+            elif node.state == LAUNCHING:
+                node.death_cause = zone.cause
+                self.remove_node(node, zone.cause)
+        self.on_change()
+        self.request_scheduling()
+
+    # -- pods ------------------------------------------------------------------------------------
+
+    def create_pod(self, workload: WorkloadState, cause: str = "") -> Pod:
+        """A new pending pod of ``workload``."""
+        pod = Pod(self.new_id(), workload, self.sim.now, cause=cause)
+        workload.pods.add(pod)
+        self.pending.append(pod)
+        self.request_scheduling()
+        return pod
+
+    def delete_pod(self, pod: Pod, *, lost: bool = False, cause: str = "") -> None:
+        """Delete a pod; a pod ``lost`` involuntarily is replaced by its ReplicaSet."""
+        if pod.state == GONE:
+            return
+        if pod.timer is not None:
+            pod.timer.cancel()
+        was = pod.state
+        pod.state = GONE
+        pod.workload.pods.discard(pod)
+        if pod.node is not None:
+            self._unbind(pod)
+        elif pod in self.pending:
+            self.pending.remove(pod)
+        if was == READY:
+            self.on_change()
+        if lost:
+            self.on_pod_lost(pod)
+            replacement = self.create_pod(pod.workload, cause)
+            replacement.cause = cause
+
+    def bind(self, pod: Pod, node: Node) -> None:
+        """Bind a pending pod to a node (room is consumed)."""
+        if pod in self.pending:
+            self.pending.remove(pod)
+        pod.node = node
+        pod.nominated = None
+        node.pods.add(pod)
+        node.free_cpu -= pod.workload.spec.requests.cpu
+        node.free_memory_gib -= pod.workload.spec.requests.memory
+        node.free_pods -= 1
+        node.last_pod_change_h = self.sim.now
+        counts = pod.workload.zone_counts
+        counts[node.zone.index] += 1
+        pod.state = STARTING
+        if node.state == RUNNING:
+            self._start_pod(pod)
+        self.on_node_change(node)
+
+    def _unbind(self, pod: Pod) -> None:
+        node = pod.node
+        assert node is not None
+        node.pods.discard(pod)
+        node.free_cpu += pod.workload.spec.requests.cpu
+        node.free_memory_gib += pod.workload.spec.requests.memory
+        node.free_pods += 1
+        node.last_pod_change_h = self.sim.now
+        pod.workload.zone_counts[node.zone.index] -= 1
+        pod.node = None
+        self.on_node_change(node)
+        self.request_scheduling()
+
+    def _start_pod(self, pod: Pod) -> None:
+        node = pod.node
+        if node is None or pod.state != STARTING or not node.alive:
+            return
+        if not self.image_ok(node.zone.index):
+            pod.waiting_image = True
+            return
+        pod.waiting_image = False
+        pod.timer = self.sim.after(pod.workload.startup(), lambda: self._pod_ready(pod))
+
+    def retry_image_pulls(self) -> None:
+        """Egress came back somewhere: pods waiting for their image try again."""
+        for workload in self.workloads.values():
+            for pod in workload.pods:
+                if pod.waiting_image:
+                    self._start_pod(pod)
+
+    def _pod_ready(self, pod: Pod) -> None:
+        pod.timer = None
+        if pod.state != STARTING or pod.node is None or not pod.node.alive:
+            return
+        pod.state = READY
+        pod.cause = ""
+        self.on_change()
+
+    def place_ready(self, pod: Pod, node: Node) -> None:
+        """Put a pod straight into the Ready state on a node (initial steady state)."""
+        self.bind(pod, node)
+        if pod.timer is not None:
+            pod.timer.cancel()
+            pod.timer = None
+        pod.state = READY
+
+    # -- kube-scheduler --------------------------------------------------------------------------
+
+    def request_scheduling(self) -> None:
+        """Run the scheduler once, after the current event's other changes."""
+        if self._schedule_timer is None and self.pending:
+            self._schedule_timer = self.sim.after(0.0, self._schedule)
+
+    def _control_plane_back(self) -> None:
+        self.request_scheduling()
+
+    def _schedule(self) -> None:
+        self._schedule_timer = None
+        if not self.control_plane.up or not self.pending:
+            return
+        unschedulable = False
+        for pod in list(self.pending):
+            node = self._pick_node(pod)
+            if node is not None:
+                self.bind(pod, node)
+            elif pod.nominated is None or pod.nominated.state == TERMINATED:
+                pod.nominated = None
+                unschedulable = True
+        if unschedulable:
+            self.on_unschedulable()
+
+    def _pick_node(self, pod: Pod) -> Node | None:
+        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""
+        workload = pod.workload
+        requests = workload.spec.requests
+        spread = workload.spec.topology_spread
+        counts = workload.zone_counts
+        candidates = [
+            n
+            for n in self.nodes
+            if n.pool.name in workload.pools
+            and n.schedulable
+            and n.free_cpu + _EPS >= requests.cpu
+            and n.free_memory_gib + _EPS >= requests.memory
+            and n.free_pods >= 1
+        ]
+        if not candidates:
+            return None
+        domains = sorted({n.zone.index for n in self.nodes if n.pool.name in workload.pools})
+        low = min(counts[z] for z in domains) if domains else 0
+        if spread.when_unsatisfiable == "do-not-schedule":
+            candidates = [
+                n for n in candidates if counts[n.zone.index] + 1 - low <= spread.max_skew
+            ]
+            if not candidates:
+                return None
+
+        def score(node: Node) -> tuple[float, float, int]:
+            skew = counts[node.zone.index] + 1 - low
+            penalty = max(0, skew - spread.max_skew)
+            used = 1.0 - node.free_cpu / max(node.itype.allocatable_cpu, _EPS)
+            return (penalty, used, node.id)
+
+        return min(candidates, key=score)

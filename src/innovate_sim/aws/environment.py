@@ -1,0 +1,164 @@
+"""One environment in a replication: its components and its service state.
+
+The environment listens to its zones, NAT Gateways, database and cluster.
+Whenever one of them changes it recomputes, once per simulated instant, what
+the request path offers (:class:`~innovate_sim.metrics.ServiceState`) and
+hands it to the availability recorder, then asks the demand curve when
+demand next crosses the saturation level — the only other moment the success
+fraction can change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
+from innovate_sim.aws.demand import DemandCurve
+from innovate_sim.aws.hpa import Hpa
+from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
+from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.rds import Database
+from innovate_sim.engine import Simulation, Timer
+from innovate_sim.metrics import AvailabilityRecorder, ServiceState, WorkloadService
+
+__all__ = ["EnvironmentModel"]
+
+_INF = math.inf
+
+
+@dataclass(eq=False)
+class EnvironmentModel:
+    """The simulated components of one environment."""
+
+    name: str
+    account: str
+    sim: Simulation
+    zones: list[Zone]
+    nats: list[NatGateway]
+    egress: Egress
+    control_plane: ControlPlane
+    curve: DemandCurve | None = None
+    recorder: AvailabilityRecorder | None = None
+    database: Database | None = None
+    cluster: Cluster | None = None
+    karpenter: Karpenter | None = None
+    hpas: list[Hpa] = field(default_factory=list)
+    serving: list[WorkloadState] = field(default_factory=list)
+    egress_up_h: float = 0.0
+    database_up_h: float = 0.0
+    _flush: Timer | None = None
+    _crossing: Timer | None = None
+    _last_change_h: float = 0.0
+    _egress_any: bool = True
+    _db_up: bool = True
+
+    # -- change propagation ---------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Something on the request path changed: recompute at the end of this instant."""
+        if self._flush is None:
+            self._flush = self.sim.after(0.0, self.flush)
+
+    def flush(self) -> None:
+        """Recompute the service state and schedule the next demand crossing."""
+        self._flush = None
+        now = self.sim.now
+        self._account_uptime(now)
+        if self.recorder is None or self.curve is None:
+            return
+        state = self.service_state()
+        self.recorder.update(now, state)
+        if self._crossing is not None:
+            self._crossing.cancel()
+            self._crossing = None
+        level = state.saturation_rps()
+        if level < _INF and state.alb_up:
+            upward = self.curve.rps(now) <= level
+            when = self.curve.next_crossing(now, level * (1 + 1e-9 if upward else 1 - 1e-9), upward)
+            if now < when < self.sim.horizon_h:
+                self._crossing = self.sim.at(when, self.invalidate)
+
+    def _account_uptime(self, now: float) -> None:
+        span = now - self._last_change_h
+        if self._egress_any:
+            self.egress_up_h += span
+        if self._db_up:
+            self.database_up_h += span
+        self._last_change_h = now
+        self._egress_any = any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
+        self._db_up = self.database is None or self.database.writable
+
+    def finish(self) -> None:
+        """Close recorders at the horizon."""
+        self._account_uptime(self.sim.horizon_h)
+        if self.recorder is not None:
+            self.recorder.close()
+
+    # -- the request path -----------------------------------------------------------------------
+
+    def service_state(self) -> ServiceState:
+        """What the request path offers now."""
+        alb_up = any(zone.up for zone in self.zones)
+        if not alb_up:
+            return ServiceState(False, self.zones[0].cause or "az-outage")
+        db = self.database
+        db_ok = db is None or db.writable
+        db_cause = "" if db is None or db.writable else db.cause
+        services = []
+        for workload in self.serving:
+            needs = workload.spec.needs
+            routed = 0
+            working = 0
+            capacity = 0.0
+            losses: dict[str, float] = {}
+            for pod in workload.pods:
+                if pod.state != READY:
+                    continue
+                node = pod.node
+                if node is None or node.state != RUNNING:
+                    continue
+                alive = node.alive
+                if not alive and not node.routed:
+                    continue
+                routed += 1
+                if not alive:
+                    cause = node.death_cause or "node-failure"
+                elif "database" in needs and not db_ok:
+                    cause = db_cause
+                elif "egress" in needs and not self.egress.ok(node.zone.index):
+                    cause = self.egress.cause(node.zone.index)
+                else:
+                    working += 1
+                    capacity += workload.pod_capacity_rps(node)
+                    continue
+                losses[cause] = losses.get(cause, 0.0) + 1.0
+            if routed:
+                loss_causes = tuple((c, n / routed) for c, n in losses.items())
+                fraction = working / routed
+            else:
+                loss_causes = ((self._missing_cause(workload), 1.0),)
+                fraction = 0.0
+            services.append(
+                WorkloadService(
+                    share=workload.spec.traffic_share,
+                    working_fraction=fraction,
+                    capacity_rps=capacity,
+                    loss_causes=loss_causes,
+                    shortfall_cause=self._missing_cause(workload),
+                )
+            )
+        return ServiceState(True, "", tuple(services))
+
+    def _missing_cause(self, workload: WorkloadState) -> str:
+        """Why a workload has less capacity than it wants: the commonest replacement cause."""
+        counts: dict[str, int] = {}
+        for pod in workload.pods:
+            if pod.state != READY and pod.cause:
+                counts[pod.cause] = counts.get(pod.cause, 0) + 1
+        for zone in self.zones:
+            if not zone.up:
+                counts[zone.cause] = counts.get(zone.cause, 0) + 1
+        if not counts:
+            return "capacity-shortfall"
+        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]

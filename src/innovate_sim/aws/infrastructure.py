@@ -1,0 +1,192 @@
+"""Zonal infrastructure: Availability Zones, NAT Gateways, egress routes, the EKS control plane.
+
+Components hold a state and a list of listeners; a failure process changes the
+state and the component tells its dependents (the SimPy machine-shop pattern,
+with interrupts replaced by direct notifications where no process is waiting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
+
+Listener = Callable[[], None]
+
+
+@dataclass(eq=False)
+class Region:
+    """The region: a region-wide event takes every zone down at once."""
+
+    up: bool = True
+    cause: str = ""
+    zones: list[Zone] = field(default_factory=list)
+
+    def set_up(self, up: bool, cause: str = "region-outage") -> None:
+        """Change the region's state and propagate it to every zone."""
+        if up == self.up:
+            return
+        self.up = up
+        self.cause = "" if up else cause
+        for zone in self.zones:
+            zone._changed()
+
+
+@dataclass(eq=False)
+class Zone:
+    """An Availability Zone of one environment's VPC.
+
+    Overlapping outages (a random one and a chaos event) are counted, so the
+    zone comes back only when the last of them ends.
+    """
+
+    index: int
+    region: Region
+    down_count: int = 0
+    own_cause: str = ""
+    outages: int = 0
+    listeners: list[Listener] = field(default_factory=list)
+    _was_up: bool = True
+
+    @property
+    def own_up(self) -> bool:
+        return self.down_count == 0
+
+    @property
+    def name(self) -> str:
+        """'az-a', 'az-b', …"""
+        return "az-" + "abcdef"[self.index]
+
+    @property
+    def up(self) -> bool:
+        """Whether the zone works (its own state and the region's)."""
+        return self.own_up and self.region.up
+
+    @property
+    def cause(self) -> str:
+        """Why the zone is down: 'az-outage' or 'region-outage'."""
+        if not self.region.up:
+            return self.region.cause
+        return self.own_cause
+
+    def fail(self, cause: str = "az-outage") -> None:
+        """An outage of the zone begins."""
+        if self.down_count == 0:
+            self.own_cause = cause
+            self.outages += 1
+        self.down_count += 1
+        self._changed()
+
+    def repair(self) -> None:
+        """An outage of the zone ends."""
+        self.down_count = max(0, self.down_count - 1)
+        if self.down_count == 0:
+            self.own_cause = ""
+        self._changed()
+
+    def _changed(self) -> None:
+        up = self.up
+        if up == self._was_up:
+            return
+        self._was_up = up
+        for listener in list(self.listeners):
+            listener()
+
+
+@dataclass(eq=False)
+class NatGateway:
+    """A NAT Gateway in one zone; down when its zone is down or it fails itself."""
+
+    zone: Zone
+    down_count: int = 0
+    failures: int = 0
+    listeners: list[Listener] = field(default_factory=list)
+
+    @property
+    def own_up(self) -> bool:
+        return self.down_count == 0
+
+    @property
+    def up(self) -> bool:
+        return self.own_up and self.zone.up
+
+    @property
+    def cause(self) -> str:
+        return self.zone.cause if not self.zone.up else ("" if self.own_up else "nat-failure")
+
+    def fail(self) -> None:
+        """The gateway itself fails (its AZ is unaffected)."""
+        if self.down_count == 0:
+            self.failures += 1
+        self.down_count += 1
+        for listener in list(self.listeners):
+            listener()
+
+    def repair(self) -> None:
+        """The gateway's own failure ends."""
+        self.down_count = max(0, self.down_count - 1)
+        for listener in list(self.listeners):
+            listener()
+
+
+class Egress:
+    """Which zones have a working route to the internet, by NAT mode.
+
+    ``per_az``: zone *z* routes through its own gateway. ``single``: every zone
+    routes through the gateway in the first zone (a shared dependency).
+    ``none``: no zone has egress.
+    """
+
+    def __init__(self, mode: str, zones: list[Zone], gateways: list[NatGateway]) -> None:
+        self.mode = mode
+        self.zones = zones
+        self.gateways = gateways
+
+    def gateway_for(self, zone: int) -> NatGateway | None:
+        """The gateway zone ``zone`` routes through."""
+        if self.mode == "per_az":
+            return self.gateways[zone]
+        if self.mode == "single":
+            return self.gateways[0]
+        return None
+
+    def ok(self, zone: int) -> bool:
+        """Whether pods in ``zone`` reach the internet."""
+        gateway = self.gateway_for(zone)
+        return gateway is not None and gateway.up and self.zones[zone].up
+
+    def cause(self, zone: int) -> str:
+        """Why ``zone`` has no egress ('' if it has)."""
+        if not self.zones[zone].up:
+            return self.zones[zone].cause
+        gateway = self.gateway_for(zone)
+        if gateway is None:
+            return "no-nat"
+        return gateway.cause
+
+
+@dataclass(eq=False)
+class ControlPlane:
+    """The EKS control plane: while down, pods keep serving but nothing scales or reschedules."""
+
+    down_count: int = 0
+    outages: int = 0
+    on_recover: list[Listener] = field(default_factory=list)
+
+    @property
+    def up(self) -> bool:
+        return self.down_count == 0
+
+    def fail(self) -> None:
+        """A control-plane outage begins."""
+        if self.down_count == 0:
+            self.outages += 1
+        self.down_count += 1
+
+    def repair(self) -> None:
+        """A control-plane outage ends; controllers resume."""
+        self.down_count = max(0, self.down_count - 1)
+        if self.down_count == 0:
+            for listener in list(self.on_recover):
+                listener()

@@ -1,0 +1,408 @@
+"""Karpenter: batching, provisioning, interruption, expiry and consolidation.
+
+Behaviour and defaults follow the Karpenter source (KARPENTER.md):
+
+* **Batching** — the first unschedulable pod opens a window that closes at
+  ``min(first + 10 s, last + 1 s)``; then one scheduling simulation packs all
+  pending pods (:func:`innovate_sim.aws.packing.plan`) onto existing and
+  in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
+* **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
+  probability ``capacity_error_probability`` (or when its zone is down) the
+  launch fails with insufficient capacity and the offering is cached as
+  unavailable for 3 minutes; the pods wait for the next batch.
+* **Interruption** — a Spot notice (2 minutes) makes Karpenter cordon and drain
+  the node at once and mark the offering unavailable; pods go pending and are
+  re-provisioned while the instance still runs.
+* **Expiry** — nodes are replaced ``expireAfter`` (720 h) after launch.
+* **Consolidation** — every 10 s poll, nodes stable for ``consolidateAfter``
+  are removed when empty, or when underutilised and all their pods fit on
+  other nodes; at most ``budget`` (10 %, rounded up) of a pool's nodes are
+  disrupted at once. No scaling happens while the control plane is down.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
+from innovate_sim.aws.infrastructure import ControlPlane
+from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
+from innovate_sim.engine import Simulation, Timer
+from innovate_sim.rng import Stream
+from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
+
+__all__ = ["Karpenter"]
+
+_EPS = 1e-9
+
+
+class Karpenter:
+    """Karpenter's provisioner and disruption controller for one cluster.
+
+    Args:
+        sim: the simulation.
+        cluster: the cluster.
+        spec: Karpenter settings.
+        pools: Karpenter NodePools (managed pools are not Karpenter's).
+        control_plane: Karpenter stops while it is down.
+        stream: random stream for capacity errors.
+        spot_notice_h: Spot interruption notice (hours).
+    """
+
+    def __init__(
+        self,
+        sim: Simulation,
+        cluster: Cluster,
+        spec: KarpenterSpec,
+        pools: list[PoolState],
+        control_plane: ControlPlane,
+        stream: Stream,
+        spot_notice_h: float,
+    ) -> None:
+        self.sim = sim
+        self.cluster = cluster
+        self.spec = spec
+        self.pools = pools
+        self.control_plane = control_plane
+        self.stream = stream
+        self.spot_notice_h = spot_notice_h
+        self.unavailable: dict[tuple[str, int, str], float] = {}
+        self._batch_first: float | None = None
+        self._batch_timer: Timer | None = None
+        self._consolidation_timer: Timer | None = None
+        self.launches = 0
+        self.capacity_errors = 0
+        self.consolidations = 0
+        self.events: list[tuple[float, str]] | None = None
+        cluster.on_unschedulable = self.trigger
+        cluster.on_node_change = self._node_changed
+        cluster.on_node_removed = lambda node: self.mark_dirty()
+        control_plane.on_recover.append(self._control_plane_back)
+
+    def _log(self, what: str) -> None:
+        if self.events is not None:
+            self.events.append((self.sim.now, what))
+
+    # -- batching --------------------------------------------------------------------------------
+
+    def trigger(self) -> None:
+        """A pod became unschedulable: open the batch window or extend its idle timer."""
+        if not self.pools:
+            return
+        now = self.sim.now
+        if self._batch_first is None:
+            self._batch_first = now
+            self._log("batch-open")
+        close = min(self._batch_first + self.spec.batch_max, now + self.spec.batch_idle)
+        if self._batch_timer is not None:
+            self._batch_timer.cancel()
+        self._batch_timer = self.sim.at(close, self._close_batch)
+
+    def _control_plane_back(self) -> None:
+        if any(p.nominated is None for p in self.cluster.pending):
+            self.trigger()
+        self.mark_dirty()
+
+    def _close_batch(self) -> None:
+        self._batch_timer = None
+        self._batch_first = None
+        self._log("batch-close")
+        if not self.control_plane.up:
+            return
+        self.provision()
+
+    # -- provisioning ----------------------------------------------------------------------------
+
+    def _offers(self) -> list[PoolOffer]:
+        now = self.sim.now
+        for key in [k for k, until in self.unavailable.items() if until <= now]:
+            del self.unavailable[key]
+        unavailable = frozenset(self.unavailable)
+        offers = []
+        for pool in self.pools:
+            limits = pool.spec.limits
+            offers.append(
+                PoolOffer(
+                    name=pool.name,
+                    weight=pool.spec.weight,
+                    instance_types=pool.instance_types,
+                    capacity_types=tuple(pool.spec.capacity_type),
+                    zones=pool.zones,
+                    overhead_cpu=self.cluster.overhead_cpu,
+                    overhead_memory_gib=self.cluster.overhead_memory_gib,
+                    cpu_left=None if limits.cpu is None else limits.cpu - pool.vcpu(),
+                    memory_left_gib=None
+                    if limits.memory is None
+                    else limits.memory - pool.memory_gib(),
+                    unavailable=unavailable,
+                )
+            )
+        return offers
+
+    def provision(self) -> None:
+        """Pack the pending pods onto in-flight capacity and new NodeClaims, and launch them."""
+        pending = [p for p in self.cluster.pending if p.nominated is None]
+        if not pending:
+            return
+        requests = [
+            PodRequest(
+                workload=p.workload.name,
+                cpu=p.workload.spec.requests.cpu,
+                memory_gib=p.workload.spec.requests.memory,
+                pools=p.workload.pools,
+                max_skew=p.workload.spec.topology_spread.max_skew,
+                hard_spread=p.workload.spec.topology_spread.when_unsatisfiable == "do-not-schedule",
+                uid=p.id,
+            )
+            for p in pending
+        ]
+        by_uid = {p.id: p for p in pending}
+        rooms = [
+            NodeRoom(
+                n.id,
+                n.pool.name,
+                n.zone.index,
+                n.free_cpu - self._nominated_cpu(n),
+                n.free_memory_gib - self._nominated_memory(n),
+                n.free_pods - self._nominated_count(n),
+            )
+            for n in sorted(self.cluster.nodes, key=lambda n: (n.state != RUNNING, n.id))
+            if (n.state == LAUNCHING or n.schedulable) and not n.cordoned
+        ]
+        nodes_by_id = {n.id: n for n in self.cluster.nodes}
+        counts = {
+            w.name: [
+                w.zone_counts[z]
+                + sum(
+                    1
+                    for p in self.cluster.pending
+                    if p.workload is w and p.nominated is not None and p.nominated.zone.index == z
+                )
+                for z in range(len(self.cluster.zones))
+            ]
+            for w in self.cluster.workloads.values()
+        }
+        zones = tuple(range(len(self.cluster.zones)))
+        result = plan(requests, rooms, self._offers(), counts, zones)
+        for request, node_id in result.bindings:
+            node = nodes_by_id[node_id]
+            if node.state == LAUNCHING:
+                by_uid[request.uid].nominated = node
+        for claim in result.claims:
+            assert claim.instance_type is not None
+            pool = next(p for p in self.pools if p.name == claim.pool)
+            offering = (claim.instance_type.name, claim.zone, claim.capacity_type)
+            zone_down = not self.cluster.zones[claim.zone].up
+            if zone_down or self.stream.bernoulli(self.spec.capacity_error_probability):
+                self.capacity_errors += 1
+                self.unavailable[offering] = self.sim.now + self.spec.unavailable_offering_ttl
+                self._log(f"capacity-error:{claim.instance_type.name}:{claim.zone}")
+                retry = self.sim.now + self.spec.batch_idle
+                self.sim.at(retry, self.trigger)
+                continue
+            self.launches += 1
+            node = self.cluster.add_node(
+                pool,
+                claim.instance_type,
+                claim.zone,
+                claim.capacity_type,
+                claim.price_usd_per_hour,
+                ready_in_h=pool.launch_latency(),
+            )
+            for request in claim.pods:
+                by_uid[request.uid].nominated = node
+        if result.unschedulable:
+            self._log(f"unschedulable:{len(result.unschedulable)}")
+
+    def _nominated(self, node: Node) -> list:
+        return [p for p in self.cluster.pending if p.nominated is node]
+
+    def _nominated_cpu(self, node: Node) -> float:
+        return sum(p.workload.spec.requests.cpu for p in self._nominated(node))
+
+    def _nominated_memory(self, node: Node) -> float:
+        return sum(p.workload.spec.requests.memory for p in self._nominated(node))
+
+    def _nominated_count(self, node: Node) -> int:
+        return len(self._nominated(node))
+
+    # -- interruption and expiry -----------------------------------------------------------------
+
+    def spot_notice(self, node: Node) -> None:
+        """A Spot interruption notice for ``node``: drain now, the instance stops in 2 minutes."""
+        if node.state == TERMINATED:
+            return
+        self._log(f"spot-notice:{node.id}")
+        self.unavailable[(node.itype.name, node.zone.index, node.capacity_type)] = (
+            self.sim.now + self.spec.unavailable_offering_ttl
+        )
+        if self.spec.interruption_queue:
+            node.cordoned = True
+            for pod in list(node.pods):
+                self.cluster.delete_pod(pod, lost=True, cause="spot-interruption")
+            node.timers.append(
+                self.sim.after(
+                    self.spot_notice_h, lambda: self.cluster.remove_node(node, "spot-interruption")
+                )
+            )
+        else:
+            node.timers.append(
+                self.sim.after(
+                    self.spot_notice_h,
+                    lambda: self.cluster.fail_node(
+                        node, "spot-interruption", karpenter_notified=False
+                    ),
+                )
+            )
+
+    def expire(self, node: Node) -> None:
+        """expireAfter elapsed: drain and terminate the node (forceful, no budget)."""
+        if node.state != RUNNING:
+            return
+        self._log(f"expire:{node.id}")
+        node.cordoned = True
+        for pod in list(node.pods):
+            self.cluster.delete_pod(pod, lost=True, cause="node-expiry")
+        self.cluster.remove_node(node, "node-expiry")
+
+    # -- consolidation ---------------------------------------------------------------------------
+
+    def _node_changed(self, node: Node) -> None:
+        if not node.pool.managed:
+            self.mark_dirty()
+
+    def mark_dirty(self, at_h: float | None = None) -> None:
+        """Ask for a consolidation pass at the next poll tick (at or after ``at_h``)."""
+        poll = self.spec.consolidation_poll
+        when = max(self.sim.now, at_h if at_h is not None else self.sim.now)
+        tick = math.ceil(when / poll - 1e-9) * poll
+        if self._consolidation_timer is not None:
+            if self._consolidation_timer.at <= tick + _EPS:
+                return
+            self._consolidation_timer.cancel()
+        self._consolidation_timer = self.sim.at(tick, self._consolidate)
+
+    def _consolidate(self) -> None:
+        self._consolidation_timer = None
+        if not self.control_plane.up:
+            return
+        now = self.sim.now
+        later: list[float] = []
+        acted = False
+        for pool in self.pools:
+            policy = pool.spec.consolidation_policy
+            if policy == "never":
+                continue
+            nodes = [n for n in pool.nodes if n.state == RUNNING]
+            disrupting = sum(1 for n in pool.nodes if n.cordoned or n.not_ready)
+            allowed = math.ceil(pool.spec.budget * len(pool.nodes) - _EPS) - disrupting
+            candidates = []
+            for node in nodes:
+                if node.cordoned or not node.alive or node.not_ready:
+                    continue
+                if self._nominated(node):
+                    continue
+                stable_at = node.last_pod_change_h + pool.spec.consolidate_after
+                if stable_at > now + _EPS:
+                    later.append(stable_at)
+                    continue
+                candidates.append(node)
+            empty = [n for n in candidates if not n.pods]
+            for node in empty:
+                if allowed <= 0:
+                    later.append(now + self.spec.consolidation_poll)
+                    break
+                allowed -= 1
+                acted = True
+                self.consolidations += 1
+                self._log(f"consolidate-empty:{node.id}")
+                self.cluster.remove_node(node, "consolidation")
+            if policy != "when-empty-or-underutilized" or allowed <= 0:
+                continue
+            busy = sorted(
+                (n for n in candidates if n.pods and n.state == RUNNING),
+                key=lambda n: (len(n.pods), -n.price_usd_per_hour, n.id),
+            )
+            for node in busy:
+                if self._pods_fit_elsewhere(node):
+                    acted = True
+                    self.consolidations += 1
+                    self._log(f"consolidate-delete:{node.id}")
+                    node.cordoned = True
+                    for pod in list(node.pods):
+                        self.cluster.delete_pod(pod, lost=True, cause="consolidation")
+                    self.cluster.remove_node(node, "consolidation")
+                    break
+        if acted:
+            self.mark_dirty(now + self.spec.consolidation_poll)
+        elif later:
+            self.mark_dirty(min(later))
+
+    def _pods_fit_elsewhere(self, node: Node) -> bool:
+        """Whether every pod on ``node`` fits on the free room of other schedulable nodes."""
+        rooms = [
+            [n.free_cpu, n.free_memory_gib, n.free_pods, n.pool.name]
+            for n in self.cluster.nodes
+            if n is not node
+            and n.schedulable
+            and n.state == RUNNING
+            and n.last_pod_change_h + n.pool.spec.consolidate_after <= self.sim.now + _EPS
+        ]
+        pods = sorted(node.pods, key=lambda p: -p.workload.spec.requests.cpu)
+        for pod in pods:
+            cpu = pod.workload.spec.requests.cpu
+            memory = pod.workload.spec.requests.memory
+            for room in rooms:
+                if (
+                    room[3] in pod.workload.pools
+                    and room[0] + _EPS >= cpu
+                    and room[1] + _EPS >= memory
+                    and room[2] >= 1
+                ):
+                    room[0] -= cpu
+                    room[1] -= memory
+                    room[2] -= 1
+                    break
+            else:
+                return False
+        return True
+
+
+def schedule_node_lifecycle(
+    sim: Simulation,
+    cluster: Cluster,
+    karpenter: Karpenter | None,
+    node_failure_stream: Stream,
+    node_failure_rate_per_h: float,
+    spot_stream: Stream,
+    spot_rate: Callable[[Node], float],
+    replace_managed: Callable[[Node], None],
+) -> Callable[[Node], None]:
+    """A ``cluster.on_node_running`` callback arming a node's failure, Spot and expiry timers."""
+
+    def armed(node: Node) -> None:
+        if node_failure_rate_per_h > 0:
+            when = node_failure_stream.exponential(1.0 / node_failure_rate_per_h)
+            node.timers.append(sim.after(when, lambda: _instance_failure(node)))
+        if node.capacity_type == "spot" and karpenter is not None:
+            rate = spot_rate(node)
+            if rate > 0:
+                when = spot_stream.exponential(1.0 / rate)
+                node.timers.append(sim.after(when, lambda: karpenter.spot_notice(node)))
+        if not node.pool.managed and karpenter is not None and node.pool.spec.expire_after:
+            node.timers.append(
+                sim.after(node.pool.spec.expire_after, lambda: karpenter.expire(node))
+            )
+
+    def _instance_failure(node: Node) -> None:
+        if node.state != RUNNING:
+            return
+        if node.pool.managed:
+            cluster.fail_node(node, "node-failure", karpenter_notified=False)
+            replace_managed(node)
+        else:
+            notified = karpenter is not None and karpenter.spec.interruption_queue
+            cluster.fail_node(node, "node-failure", karpenter_notified=notified)
+
+    return armed

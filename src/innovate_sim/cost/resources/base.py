@@ -1,0 +1,68 @@
+"""What every priced resource shares: its owner, and how it writes a bill line."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from innovate_sim.cost.components import CostComponent
+from innovate_sim.pricing import Price, PriceCatalog
+from innovate_sim.scenario.types import AZ_LETTERS
+
+__all__ = ["KB_PER_GB", "Resource", "gb_from_kb", "zone_name"]
+
+#: Traffic sizes follow the scenario's convention (``Traffic`` docstring):
+#: 1 KB = 1,024 bytes and 1 GB = 2^30 bytes, so a GB holds 2^20 KB.
+KB_PER_GB = 1024.0 * 1024.0
+
+
+def gb_from_kb(kb: float) -> float:
+    """Convert KB (1,024 bytes) to GB (2^30 bytes)."""
+    return kb / KB_PER_GB
+
+
+def zone_name(zone: int) -> str:
+    """Name of a 0-based AZ index as resources show it: ``0`` → ``"az-a"``."""
+    return f"az-{AZ_LETTERS[zone]}"
+
+
+@dataclass(frozen=True)
+class Resource(ABC):
+    """An AWS resource that yields cost components (Infracost's resource).
+
+    Attributes:
+        account: the AWS account that pays for it.
+        environment: the environment it belongs to (``"-"`` for organisation-wide).
+    """
+
+    account: str
+    environment: str
+
+    @abstractmethod
+    def components(self, catalog: PriceCatalog) -> list[CostComponent]:
+        """The resource's bill lines for one month, priced from ``catalog``.
+
+        Raises:
+            PriceNotFound: the catalog lacks a price the resource needs.
+        """
+
+    def line(
+        self,
+        service: str,
+        resource: str,
+        component: str,
+        quantity: float,
+        unit: str,
+        price: Price,
+    ) -> CostComponent:
+        """A bill line owned by this resource's account and environment."""
+        return CostComponent(
+            account=self.account,
+            environment=self.environment,
+            service=service,
+            resource=resource,
+            component=component,
+            quantity=float(quantity),
+            unit=unit,
+            price=price,
+        )

@@ -1,0 +1,72 @@
+"""Failure processes: outages arriving at random and repaired after a random time.
+
+A failure is a simpy process that interrupts what it breaks (STYLE: the SimPy
+machine shop): it waits for the next failure, takes the component down, waits
+for the repair and brings it back. Each process draws from its own named
+random stream, so adding a component never changes another's failure history.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import Any
+
+from innovate_sim.engine import Simulation
+from innovate_sim.rng import Stream
+
+__all__ = ["alternating_outages", "poisson_events"]
+
+
+def alternating_outages(
+    sim: Simulation,
+    stream: Stream,
+    rate_per_h: float,
+    duration: Callable[[], float],
+    fail: Callable[[], None],
+    repair: Callable[[], None],
+) -> None:
+    """Start a process of outages: up for Exp(rate) hours, down for ``duration()`` hours.
+
+    Args:
+        sim: the simulation.
+        stream: the process's random stream (up times are drawn from it).
+        rate_per_h: failures per hour while up; 0 starts nothing.
+        duration: draws an outage duration in hours.
+        fail: takes the component down.
+        repair: brings it back.
+    """
+    if rate_per_h <= 0:
+        return
+    mean_up = 1.0 / rate_per_h
+    draw = stream.random
+    log = math.log
+    timeout = sim.env.timeout
+
+    def run() -> Generator[Any, Any, None]:
+        while True:
+            yield timeout(-mean_up * log(1.0 - draw()))
+            fail()
+            yield timeout(duration())
+            repair()
+
+    sim.process(run())
+
+
+def poisson_events(
+    sim: Simulation, stream: Stream, rate_per_h: float, action: Callable[[], None]
+) -> None:
+    """Call ``action`` at the arrivals of a Poisson process of rate ``rate_per_h``."""
+    if rate_per_h <= 0:
+        return
+    mean_gap = 1.0 / rate_per_h
+    draw = stream.random
+    log = math.log
+    timeout = sim.env.timeout
+
+    def run() -> Generator[Any, Any, None]:
+        while True:
+            yield timeout(-mean_gap * log(1.0 - draw()))
+            action()
+
+    sim.process(run())
