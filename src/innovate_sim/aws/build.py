@@ -162,8 +162,9 @@ def _build_environment(
             model.curve,
             scenario.simulation.time_availability_threshold,
             scenario.horizon,
-            keep_timeline=timeline,
         )
+        if timeline:
+            model.timeline = []
     if env.database is not None:
         model.database = _build_database(sim, scenario, name, env, zones, streams, model)
         if event_log:
@@ -308,6 +309,8 @@ def _build_cluster(
     if event_log:
         cluster.events = []
     model.cluster = cluster
+    if model.timeline is not None:
+        cluster.on_launch = model.invalidate
     for pool_name, pool in spec.node_pools.items():
         cluster.pools[pool_name] = PoolState(
             pool_name,
@@ -374,6 +377,7 @@ def _build_cluster(
 
         node.timers.append(sim.after(latency, replace))
 
+    cluster.replace_managed = replace_managed
     cluster.on_node_running = schedule_node_lifecycle(
         sim,
         cluster,
@@ -508,8 +512,9 @@ def _chaos_node(env: EnvironmentModel, zone: int, kind: str) -> None:
     node = candidates[0]
     if kind == "spot-interruption" and env.karpenter is not None:
         env.karpenter.spot_notice(node)
+    elif node.pool.managed:
+        cluster.fail_node(node, "node-failure", karpenter_notified=False)
+        cluster.replace_managed(node)  # as for a random failure: the node group replaces it
     else:
         notified = env.karpenter is not None and env.karpenter.spec.interruption_queue
-        cluster.fail_node(
-            node, "node-failure", karpenter_notified=notified and not node.pool.managed
-        )
+        cluster.fail_node(node, "node-failure", karpenter_notified=notified)

@@ -172,6 +172,9 @@ class Cluster:
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: set[Node] = set()
         self.pending: list[Pod] = []
+        #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
+        self.lifetimes: list[tuple[Node, float, float]] = []
+        self.launches: list[float] = []
         self._next_id = 0
         self._schedule_timer: Timer | None = None
         #: called when pods stay unschedulable (Karpenter's trigger)
@@ -182,8 +185,12 @@ class Cluster:
         self.on_node_removed: Callable[[Node], None] = lambda node: None
         #: called when a node starts running
         self.on_node_running: Callable[[Node], None] = lambda node: None
+        #: called when a node is launched (timeline sampling)
+        self.on_launch: Callable[[], None] = lambda: None
         #: called when a pod is deleted involuntarily (for replacement)
         self.on_pod_lost: Callable[[Pod], None] = lambda pod: None
+        #: called when a node of a managed node group fails (the group replaces it)
+        self.replace_managed: Callable[[Node], None] = lambda node: None
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
@@ -225,6 +232,8 @@ class Cluster:
         node.last_pod_change_h = self.sim.now
         self.nodes.add(node)
         pool.nodes.add(node)
+        self.launches.append(self.sim.now)
+        self.on_launch()
         self._log(f"node-launch:{node.id}:{itype.name}:{node.zone.name}:{capacity_type}")
         if ready_in_h is None:
             self._node_running(node)
@@ -249,6 +258,7 @@ class Cluster:
             return
         node.cancel_timers()
         node.state = TERMINATED
+        self.lifetimes.append((node, node.launched_h, self.sim.now))
         self.nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
@@ -258,6 +268,7 @@ class Cluster:
             if pod.nominated is node:
                 pod.nominated = None
         self.on_node_removed(node)
+        self.on_launch()
         self.on_change()
         self.request_scheduling()
 

@@ -45,6 +45,7 @@ class EnvironmentModel:
     karpenter: Karpenter | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
+    timeline: list[tuple[float, ...]] | None = None
     egress_up_h: float = 0.0
     database_up_h: float = 0.0
     _flush: Timer | None = None
@@ -69,6 +70,8 @@ class EnvironmentModel:
             return
         state = self.service_state()
         self.recorder.update(now, state)
+        if self.timeline is not None:
+            self._sample(now, state)
         if self._crossing is not None:
             self._crossing.cancel()
             self._crossing = None
@@ -78,6 +81,37 @@ class EnvironmentModel:
             when = self.curve.next_crossing(now, level * (1 + 1e-9 if upward else 1 - 1e-9), upward)
             if now < when < self.sim.horizon_h:
                 self._crossing = self.sim.at(when, self.invalidate)
+
+    def _sample(self, now: float, state: ServiceState) -> None:
+        assert self.curve is not None
+        demand = self.curve.rps(now)
+        capacity = min(
+            (w.capacity_rps / w.share for w in state.workloads if w.share > 0), default=0.0
+        )
+        ready = sum(1 for w in self.serving for p in w.pods if p.state == READY)
+        nodes = spot = 0
+        rate = 0.0
+        pending = 0
+        if self.cluster is not None:
+            pending = len(self.cluster.pending)
+            for node in self.cluster.nodes:
+                nodes += 1
+                spot += node.capacity_type == "spot"
+                rate += node.price_usd_per_hour
+        self.timeline.append(  # type: ignore[union-attr]
+            (
+                now,
+                demand,
+                capacity,
+                state.success(demand),
+                ready,
+                pending,
+                nodes,
+                spot,
+                nodes - spot,
+                rate,
+            )
+        )
 
     def _account_uptime(self, now: float) -> None:
         span = now - self._last_change_h

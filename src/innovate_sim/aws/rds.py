@@ -198,7 +198,7 @@ class Database:
         instance.repair = None
         instance.healthy = True
         if not instance.zone.up and self.multi:
-            instance.zone = self._healthy_zone(avoid=None) or instance.zone
+            instance.zone = self._standby_zone(instance, avoid=None) or instance.zone
         self._log(f"instance-{instance.index}-repaired")
         self._maybe_recover()
 
@@ -207,6 +207,14 @@ class Database:
             if zone.up and zone is not avoid:
                 return zone
         return None
+
+    def _standby_zone(self, instance: DbInstance, avoid: Zone | None) -> Zone | None:
+        """A healthy zone for a rebuilt standby, away from the other instances if possible."""
+        taken = {id(other.zone) for other in self.instances if other is not instance}
+        for zone in self.zones:
+            if zone.up and zone is not avoid and id(zone) not in taken:
+                return zone
+        return self._healthy_zone(avoid)
 
     def _maybe_recover(self) -> None:
         """After a repair or a zone's return, promote an instance if no primary exists."""
@@ -247,7 +255,7 @@ class Database:
                 # RDS replaces a standby lost with its AZ in a healthy AZ
                 instance.failed = True
                 instance.healthy = False
-                instance.zone = self._healthy_zone(avoid=zone) or zone
+                instance.zone = self._standby_zone(instance, avoid=zone) or zone
                 instance.repair = self.sim.after(
                     self.rebuild(), lambda i=instance: self._instance_repaired(i)
                 )

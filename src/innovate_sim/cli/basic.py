@@ -1,37 +1,17 @@
-"""The ``innovate-sim`` command line.
-
-Bad input exits with status 2 and a one-paragraph message, never a traceback
-(set ``INNOVATE_SIM_DEBUG=1`` to see one for an internal error).
-"""
+"""Commands that need no simulation: validate, schema, prices, cost."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from innovate_sim.cli.app import FileArg, app, console, errors
 from innovate_sim.errors import InnovateSimError
-
-__all__ = ["app", "main", "run"]
-
-app = typer.Typer(
-    name="innovate-sim",
-    help="Availability and cost forecasts for the Innovate Inc. AWS architecture.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
-
-FileArg = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
 
 
 @app.command()
@@ -93,51 +73,3 @@ def cost(
     text = render_estimate(estimate, format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``innovate-sim`` script; returns the exit status."""
-    try:
-        status = app(args=argv, standalone_mode=False)
-    except InnovateSimError as exc:
-        errors.print(f"error: {exc}", markup=False)
-        return 2
-    except typer.Exit as exc:
-        return int(exc.exit_code or 0)
-    except (typer.Abort, KeyboardInterrupt):
-        errors.print("interrupted", markup=False)
-        return 130
-    except Exception as exc:  # usage errors and internal errors
-        show = getattr(exc, "show", None)
-        if callable(show) and type(exc).__name__.endswith(
-            (
-                "UsageError",
-                "BadParameter",
-                "NoSuchOption",
-                "MissingParameter",
-                "BadOptionUsage",
-                "BadArgumentUsage",
-                "ClickException",
-                "FileError",
-            )
-        ):
-            show(file=sys.stderr)
-            return 2
-        if os.environ.get("INNOVATE_SIM_DEBUG"):
-            raise
-        errors.print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in innovate_sim; rerun with INNOVATE_SIM_DEBUG=1 for a traceback.",
-            markup=False,
-        )
-        return 1
-    return status if isinstance(status, int) else 0
-
-
-def run() -> None:
-    """Console-script wrapper: exit with :func:`main`'s status."""
-    sys.exit(main())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    run()

@@ -1,0 +1,239 @@
+"""Commands that simulate: run and compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.errors import InnovateSimError
+from innovate_sim.units import MINUTES_PER_YEAR
+
+__all__ = ["print_result"]
+
+Replications = Annotated[
+    int | None, typer.Option("-n", "--replications", help="Replications (default: the scenario's).")
+]
+Seed = Annotated[
+    int | None, typer.Option("--seed", help="Experiment seed (default: the scenario's).")
+]
+Workers = Annotated[int, typer.Option("--workers", "-w", help="Worker processes (1 = serial).")]
+OutDir = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Folder for summary.json, CSV tables, report.")
+]
+
+
+def _progress() -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.4f}%"
+
+
+def print_result(result: object, top: int = 5) -> None:
+    """Print availability with CIs, downtime by cause and the worst incidents."""
+    from innovate_sim.experiments import SimulationResult
+
+    assert isinstance(result, SimulationResult)
+    prov = result.provenance()
+    console.print(
+        f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
+        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"prices {prov['catalog_version']}, innovate_sim {prov['package_version']}, "
+        f"{prov['wall_time_s']:.1f} s"
+    )
+    if result.failed:
+        console.print(
+            f"[red]{len(result.failed)} replications failed[/]: "
+            + ", ".join(str(r) for r, _ in result.failed[:10])
+        )
+    summary = result.summary()
+    level = f"{result.confidence * 100:g}% CI"
+    table = Table(title=f"Forecast (mean, {level}: {prov['ci_method']})")
+    for column in ("environment", "metric", "mean", level, "p5 – p95"):
+        table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
+    for row in summary.itertuples(index=False):
+        if row.unit == "fraction":
+            fmt = _pct
+        elif row.unit.startswith("USD"):
+            fmt = lambda v: f"${v:,.2f}"  # noqa: E731
+        else:
+            fmt = lambda v: f"{v:,.1f}"  # noqa: E731
+        ci = "undefined (n=1)" if row.n < 2 else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
+        table.add_row(
+            row.environment,
+            f"{row.metric} ({row.unit})",
+            fmt(row.mean),
+            ci,
+            f"{fmt(row.p5)} – {fmt(row.p95)}",
+        )
+    console.print(table)
+    years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+    by_cause = result.downtime_by_cause
+    if not by_cause.empty:
+        causes = Table(title="Downtime by cause (mean per year over replications)")
+        for column in (
+            "environment",
+            "cause",
+            "incident minutes/year",
+            "lost requests/year",
+            "share of lost requests",
+        ):
+            causes.add_column(
+                column, justify="left" if column in ("environment", "cause") else "right"
+            )
+        means = by_cause.groupby(["environment", "cause"], as_index=False)[
+            ["incident_min", "lost_requests"]
+        ].mean()
+        for env, group in means.groupby("environment", sort=False):
+            total = group["lost_requests"].sum()
+            for row in group.sort_values("lost_requests", ascending=False).itertuples(index=False):
+                share = row.lost_requests / total if total > 0 else 0.0
+                causes.add_row(
+                    str(env),
+                    row.cause,
+                    f"{row.incident_min / years:,.2f}",
+                    f"{row.lost_requests / years:,.0f}",
+                    f"{share * 100:.1f}%",
+                )
+        console.print(causes)
+    incidents = result.incidents
+    if not incidents.empty:
+        worst = incidents.sort_values("lost_requests", ascending=False).head(top)
+        table = Table(title=f"Worst {len(worst)} incidents (by lost requests)")
+        for column in (
+            "replication",
+            "environment",
+            "cause",
+            "start (day)",
+            "duration (min)",
+            "lost requests",
+            "min success",
+            "RPO (min)",
+        ):
+            table.add_column(column, justify="right")
+        for row in worst.itertuples(index=False):
+            table.add_row(
+                str(row.replication),
+                row.environment,
+                row.cause,
+                f"{row.start_h / 24:.2f}",
+                f"{row.duration_min:.2f}",
+                f"{row.lost_requests:,.0f}",
+                f"{row.min_success_fraction * 100:.1f}%",
+                f"{row.rpo_min:.2f}",
+            )
+        console.print(table)
+
+
+@app.command()
+def run(
+    file: FileArg,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    out: OutDir = None,
+) -> None:
+    """Simulate a scenario and print availability and cost forecasts with CIs."""
+    from innovate_sim.experiments import simulate
+    from innovate_sim.scenario import load_scenario
+
+    if replications is not None and replications < 1:
+        raise InnovateSimError("--replications must be at least 1")
+    if workers < 1:
+        raise InnovateSimError("--workers must be at least 1")
+    scenario = load_scenario(file)
+    count = replications or scenario.replications
+    with _progress() as bar:
+        task = bar.add_task("simulating", total=count)
+        result = simulate(
+            scenario,
+            count,
+            seed,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    print_result(result)
+    if out is not None:
+        from innovate_sim.experiments.io import save_result
+
+        written = save_result(result, out)
+        _write_report(result, out)
+        console.print(f"wrote {len(written)} files to {out}")
+
+
+def _write_report(result: object, out: Path) -> None:
+    try:
+        from innovate_sim.reporting.report import write_report
+    except ImportError:  # the report module is optional until it lands
+        return
+    write_report(result, out)
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="Baseline scenario (A).")],
+    b: Annotated[Path, typer.Argument(help="Variant scenario (B).")],
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+) -> None:
+    """Run two scenarios with common random numbers; print paired differences B − A."""
+    from innovate_sim.experiments import compare as run_compare
+    from innovate_sim.scenario import load_scenario
+
+    scenario_a, scenario_b = load_scenario(a), load_scenario(b)
+    count = replications or scenario_a.replications
+    with _progress() as bar:
+        task = bar.add_task("simulating A and B", total=2 * count)
+        comparison = run_compare(
+            scenario_a,
+            scenario_b,
+            count,
+            seed,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    diff = comparison.differences
+    level = f"{comparison.a.confidence * 100:g}% CI"
+    table = Table(
+        title=f"B − A, paired over {count} replications with common random numbers "
+        f"(A = {scenario_a.name}, B = {scenario_b.name})"
+    )
+    for column in ("environment", "metric", "A", "B", "B − A", level):
+        table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
+    for row in diff.itertuples(index=False):
+        if row.unit == "fraction":
+            fmt = _pct
+        elif row.unit.startswith("USD"):
+            fmt = lambda v: f"${v:,.2f}"  # noqa: E731
+        else:
+            fmt = lambda v: f"{v:,.2f}"  # noqa: E731
+        ci = (
+            "undefined (n=1)"
+            if row.n < 2 or pd.isna(row.ci_low)
+            else (f"{fmt(row.ci_low)} – {fmt(row.ci_high)}")
+        )
+        table.add_row(
+            row.environment,
+            f"{row.metric} ({row.unit})",
+            fmt(row.mean_a),
+            fmt(row.mean_b),
+            fmt(row.mean_difference),
+            ci,
+        )
+    console.print(table)

@@ -1,0 +1,322 @@
+"""Results of a simulation experiment, as DataFrames with confidence intervals."""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from innovate_sim.cost.accrual import accrued_rows, months_of, static_rows
+from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
+from innovate_sim.experiments.stats import CI_METHOD, estimate
+from innovate_sim.scenario import Scenario
+from innovate_sim.units import MINUTES_PER_YEAR
+
+if TYPE_CHECKING:
+    from innovate_sim.targets import TargetReport
+
+__all__ = ["SimulationResult"]
+
+COST_COLUMNS = [
+    "replication",
+    "month",
+    "account",
+    "environment",
+    "service",
+    "resource",
+    "component",
+    "quantity",
+    "unit",
+    "usd",
+]
+TIMELINE_COLUMNS = [
+    "t_h",
+    "environment",
+    "demand_rps",
+    "capacity_rps",
+    "success_fraction",
+    "ready_replicas",
+    "pending_pods",
+    "nodes",
+    "nodes_spot",
+    "nodes_on_demand",
+    "cost_rate_usd_per_h",
+]
+
+
+def _version() -> str:
+    from innovate_sim import __version__
+
+    return __version__
+
+
+class SimulationResult:
+    """The outcome of :func:`innovate_sim.simulate`.
+
+    Attributes:
+        scenario: the simulated scenario.
+        seed: the experiment seed.
+        outcomes: one outcome per replication, in order.
+        wall_time_s: wall-clock seconds of the whole experiment.
+        scenario_hash: hash of the scenario's content.
+        package_version: innovate_sim's version.
+        catalog_version: the price catalog's version.
+    """
+
+    def __init__(
+        self, scenario: Scenario, seed: int, outcomes: list[ReplicationOutcome], wall_time_s: float
+    ) -> None:
+        from innovate_sim.cost.estimate import scenario_catalog
+
+        self.scenario = scenario
+        self.seed = seed
+        self.outcomes = outcomes
+        self.wall_time_s = wall_time_s
+        self.scenario_hash = scenario.content_hash()
+        self.package_version = _version()
+        self.catalog_version = scenario_catalog(scenario).version
+        self.confidence = scenario.simulation.confidence_level
+
+    # -- provenance -----------------------------------------------------------------------------
+
+    @property
+    def replications(self) -> int:
+        """Replications that completed."""
+        return sum(o.error is None for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[tuple[int, str]]:
+        """(replication, error) of every replication that raised."""
+        return [(o.replication, o.error) for o in self.outcomes if o.error is not None]
+
+    def provenance(self) -> dict[str, Any]:
+        """Where these numbers came from."""
+        return {
+            "scenario": self.scenario.name,
+            "scenario_hash": self.scenario_hash,
+            "seed": self.seed,
+            "replications": self.replications,
+            "failed_replications": [r for r, _ in self.failed],
+            "horizon_h": self.scenario.horizon,
+            "package_version": self.package_version,
+            "catalog_version": self.catalog_version,
+            "confidence_level": self.confidence,
+            "ci_method": CI_METHOD,
+            "wall_time_s": self.wall_time_s,
+        }
+
+    @property
+    def _ok(self) -> list[ReplicationOutcome]:
+        return [o for o in self.outcomes if o.error is None]
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    @cached_property
+    def availability(self) -> pd.DataFrame:
+        """One row per replication × environment with demand, availability and downtime."""
+        rows = [{"replication": o.replication, **env} for o in self._ok for env in o.environments]
+        columns = [
+            "replication",
+            "environment",
+            "horizon_h",
+            "demand_requests",
+            "served_requests",
+            "lost_requests",
+            "request_availability",
+            "time_availability",
+            "full_outage_min",
+            "degraded_min",
+            "below_threshold_min",
+            "incidents",
+            "egress_availability",
+            "database_availability",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    @cached_property
+    def incidents(self) -> pd.DataFrame:
+        """One row per incident (episode with some requests failing)."""
+        rows = [{"replication": o.replication, **i} for o in self._ok for i in o.incidents]
+        columns = [
+            "replication",
+            "environment",
+            "incident",
+            "cause",
+            "causes",
+            "start_h",
+            "end_h",
+            "duration_min",
+            "lost_requests",
+            "min_success_fraction",
+            "rpo_min",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    @cached_property
+    def downtime_by_cause(self) -> pd.DataFrame:
+        """Per replication × environment × cause: lost requests and incident minutes.
+
+        Incident minutes are attributed to an incident's main cause; lost
+        requests are split across every cause active while they were lost.
+        Replications without a cause count as zero.
+        """
+        lost = pd.DataFrame(
+            [(o.replication, e, c, v) for o in self._ok for e, c, v in o.lost_by_cause],
+            columns=["replication", "environment", "cause", "lost_requests"],
+        )
+        minutes = (
+            self.incidents.groupby(["replication", "environment", "cause"], as_index=False)[
+                "duration_min"
+            ]
+            .sum()
+            .rename(columns={"duration_min": "incident_min"})
+        )
+        table = lost.merge(minutes, how="outer", on=["replication", "environment", "cause"])
+        if table.empty:
+            return pd.DataFrame(
+                columns=["replication", "environment", "cause", "lost_requests", "incident_min"]
+            )
+        keys = table[["environment", "cause"]].drop_duplicates()
+        grid = pd.DataFrame({"replication": [o.replication for o in self._ok]}).merge(
+            keys, how="cross"
+        )
+        table = grid.merge(table, how="left", on=["replication", "environment", "cause"])
+        return table.fillna({"lost_requests": 0.0, "incident_min": 0.0})
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """Per replication × environment × month: demand, lost requests, error budget used."""
+        rows = [(o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly]
+        frame = pd.DataFrame(
+            rows,
+            columns=["replication", "environment", "month", "demand_requests", "lost_requests"],
+        )
+        slo = {
+            env: t.request_availability
+            for env, t in self.scenario.targets.items()
+            if t.request_availability is not None
+        }
+        budget = frame["environment"].map(slo)
+        allowed = frame["demand_requests"] * (1.0 - budget)
+        frame["slo"] = budget
+        frame["error_budget_used"] = frame["lost_requests"] / allowed.where(allowed > 0)
+        return frame
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        """Accrued cost: replication × month × account × environment × service × component."""
+        static = static_rows(self.scenario)
+        frames = []
+        for outcome in self._ok:
+            rows = list(static) + accrued_rows(self.scenario, outcome.nodes, outcome.launches)
+            frame = pd.DataFrame(rows, columns=COST_COLUMNS[1:])
+            frame.insert(0, "replication", outcome.replication)
+            frames.append(frame)
+        if not frames:
+            return pd.DataFrame(columns=COST_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def monthly_cost(self) -> pd.DataFrame:
+        """Total USD per replication × month × account × environment × service."""
+        return self.costs.groupby(
+            ["replication", "month", "account", "environment", "service"], as_index=False
+        )["usd"].sum()
+
+    @cached_property
+    def counters(self) -> pd.DataFrame:
+        """Per replication × environment: failovers, launches, scalings, outages."""
+        rows = [{"replication": o.replication, **c} for o in self._ok for c in o.counters]
+        return pd.DataFrame(rows)
+
+    def timeline(self, replication: int = 0) -> pd.DataFrame:
+        """The service and cluster state at every change of one replication.
+
+        The replication is simulated again with recording on; it is
+        identical to the one summarised because its random streams depend only
+        on the seed and the replication number.
+        """
+        outcome = run_replication(self.scenario, self.seed, replication, timeline=True)
+        if outcome.error is not None:
+            raise RuntimeError(f"replication {replication} failed: {outcome.error}")
+        rows = [
+            (row[0], env, *row[1:])
+            for env, samples in (outcome.timeline or {}).items()
+            for row in samples
+        ]
+        return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+
+    # -- summaries ------------------------------------------------------------------------------
+
+    def summary(self, confidence: float | None = None) -> pd.DataFrame:
+        """Mean, confidence interval and quantiles of the key figures, per environment.
+
+        The interval is a Student-t interval on the mean over replications
+        (``ci_method``); with one replication it is undefined (NaN, with a note).
+        """
+        level = self.confidence if confidence is None else confidence
+        rows = []
+        years = self.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+        availability = self.availability
+        for env, group in availability.groupby("environment", sort=False):
+            metrics = {
+                ("request_availability", "fraction"): group["request_availability"],
+                ("time_availability", "fraction"): group["time_availability"],
+                ("downtime_min_per_year", "min/year"): group["below_threshold_min"] / years,
+                ("full_outage_min_per_year", "min/year"): group["full_outage_min"] / years,
+                ("degraded_min_per_year", "min/year"): group["degraded_min"] / years,
+                ("incidents_per_year", "1/year"): group["incidents"] / years,
+                ("lost_requests", "requests"): group["lost_requests"],
+                ("egress_availability", "fraction"): group["egress_availability"],
+                ("database_availability", "fraction"): group["database_availability"],
+            }
+            for (metric, unit), values in metrics.items():
+                rows.append(self._row(str(env), metric, unit, values.to_numpy(), level))
+        cost = self.costs
+        if not cost.empty:
+            totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
+            months = months_of(self.scenario)
+            for env, per_env in totals.groupby(level="environment", sort=False):
+                mean_month = per_env.groupby(level="replication").sum() / months
+                rows.append(
+                    self._row(
+                        str(env), "monthly_cost_usd", "USD/month", mean_month.to_numpy(), level
+                    )
+                )
+            org = totals.groupby(level="replication").sum() / months
+            rows.append(self._row("all", "monthly_cost_usd", "USD/month", org.to_numpy(), level))
+        return pd.DataFrame(rows)
+
+    def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
+        est = estimate(values, level)
+        return {
+            "environment": env,
+            "metric": metric,
+            "unit": unit,
+            "mean": est.mean,
+            "ci_low": est.ci_low,
+            "ci_high": est.ci_high,
+            "p5": est.p5,
+            "p50": est.p50,
+            "p95": est.p95,
+            "n": est.n,
+            "ci_note": "" if est.ci_defined else f"CI undefined with n={est.n}",
+        }
+
+    def check(self) -> TargetReport:
+        """Compare the forecasts with the scenario's targets."""
+        from innovate_sim.targets import check_targets
+
+        return check_targets(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"SimulationResult(scenario={self.scenario.name!r}, replications={self.replications}, "
+            f"seed={self.seed}, hash={self.scenario_hash})"
+        )
+
+
+def _nan_to_none(value: float) -> float | None:
+    return None if isinstance(value, float) and math.isnan(value) else value
