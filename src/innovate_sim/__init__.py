@@ -8,37 +8,61 @@ Typical use::
     bill = isim.estimate_cost(scenario)          # static monthly bill
     result = isim.simulate(scenario, replications=200, seed=1)
     result.summary()                              # means with confidence intervals
+
+The public names are imported lazily, so ``import innovate_sim.engine`` (or the
+price catalog) does not pull in pandas or matplotlib.
 """
 
-from innovate_sim.cost import CostEstimate, estimate_cost
-from innovate_sim.errors import (
-    InnovateSimError,
-    PriceNotFound,
-    RegionNotSupported,
-    ScenarioError,
-    UnitError,
-)
-from innovate_sim.experiments import Comparison, SimulationResult, compare, simulate
-from innovate_sim.pricing import load_catalog
-from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Comparison",
-    "CostEstimate",
-    "InnovateSimError",
-    "PriceNotFound",
-    "RegionNotSupported",
-    "Scenario",
-    "ScenarioError",
-    "SimulationResult",
-    "UnitError",
-    "__version__",
-    "compare",
-    "estimate_cost",
-    "load_catalog",
-    "load_scenario",
-    "scenario_from_dict",
-    "simulate",
-]
+_EXPORTS = {
+    "Comparison": "innovate_sim.experiments",
+    "CostEstimate": "innovate_sim.cost",
+    "InnovateSimError": "innovate_sim.errors",
+    "PriceNotFound": "innovate_sim.errors",
+    "RegionNotSupported": "innovate_sim.errors",
+    "Scenario": "innovate_sim.scenario",
+    "ScenarioError": "innovate_sim.errors",
+    "SimulationResult": "innovate_sim.experiments",
+    "UnitError": "innovate_sim.errors",
+    "compare": "innovate_sim.experiments",
+    "estimate_cost": "innovate_sim.cost",
+    "load_catalog": "innovate_sim.pricing",
+    "load_scenario": "innovate_sim.scenario",
+    "scenario_from_dict": "innovate_sim.scenario",
+    "simulate": "innovate_sim.experiments",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'innovate_sim' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from innovate_sim.cost import CostEstimate, estimate_cost
+    from innovate_sim.errors import (
+        InnovateSimError,
+        PriceNotFound,
+        RegionNotSupported,
+        ScenarioError,
+        UnitError,
+    )
+    from innovate_sim.experiments import Comparison, SimulationResult, compare, simulate
+    from innovate_sim.pricing import load_catalog
+    from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
