@@ -212,7 +212,7 @@ def test_image_pull_without_ecr_endpoints_waits_for_egress() -> None:
     data = base(spread="do-not-schedule", ecr=False)
     chaos(data, "node", "b")
     chaos(data, "nat-gateway", "b", for_h=1.0)  # the AZ's NAT is down when the new node starts
-    model, cluster, pods = build(data)
+    model, _, pods = build(data)
     model.run()
     ready = T0 + NOT_READY_H + EVICT_H + 1 * S + LAUNCH_H
     assert_log(

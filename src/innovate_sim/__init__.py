@@ -29,16 +29,40 @@ _EXPORTS = {
     "Scenario": "innovate_sim.scenario",
     "ScenarioError": "innovate_sim.errors",
     "SimulationResult": "innovate_sim.experiments",
+    "SweepResult": "innovate_sim.experiments",
     "UnitError": "innovate_sim.errors",
     "compare": "innovate_sim.experiments",
     "estimate_cost": "innovate_sim.cost",
     "load_catalog": "innovate_sim.pricing",
     "load_scenario": "innovate_sim.scenario",
+    "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
     "simulate": "innovate_sim.experiments",
+    "sweep": "innovate_sim.experiments",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "Comparison",
+    "CostEstimate",
+    "InnovateSimError",
+    "PriceNotFound",
+    "RegionNotSupported",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "SweepResult",
+    "UnitError",
+    "__version__",
+    "compare",
+    "estimate_cost",
+    "load_catalog",
+    "load_scenario",
+    "load_sweep",
+    "scenario_from_dict",
+    "simulate",
+    "sweep",
+]
+assert set(__all__) == {"__version__", *_EXPORTS}, "keep __all__ and _EXPORTS in step"
 
 
 def __getattr__(name: str) -> Any:
@@ -63,6 +87,14 @@ if TYPE_CHECKING:
         ScenarioError,
         UnitError,
     )
-    from innovate_sim.experiments import Comparison, SimulationResult, compare, simulate
+    from innovate_sim.experiments import (
+        Comparison,
+        SimulationResult,
+        SweepResult,
+        compare,
+        load_sweep,
+        simulate,
+        sweep,
+    )
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict

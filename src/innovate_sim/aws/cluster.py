@@ -22,9 +22,26 @@ from innovate_sim.engine import Simulation, Timer
 from innovate_sim.pricing import InstanceType
 from innovate_sim.scenario.cluster import NodePool, Workload
 
-__all__ = ["Cluster", "Node", "Pod", "PoolState", "WorkloadState"]
+__all__ = ["Cluster", "Node", "OrderedSet", "Pod", "PoolState", "WorkloadState"]
 
 PENDING, STARTING, READY, GONE = "pending", "starting", "ready", "gone"
+
+
+class OrderedSet(dict):  # type: ignore[type-arg]
+    """A set that iterates in insertion order.
+
+    Python's ``set`` of objects iterates in an order that depends on memory
+    addresses, which would make a replication's float sums (and so its
+    results) differ between runs and processes.
+    """
+
+    def add(self, item: object) -> None:
+        self[item] = None
+
+    def discard(self, item: object) -> None:
+        self.pop(item, None)
+
+
 LAUNCHING, RUNNING, TERMINATED = "launching", "running", "terminated"
 _EPS = 1e-9
 
@@ -38,7 +55,7 @@ class PoolState:
     instance_types: tuple[InstanceType, ...]
     zones: tuple[int, ...]
     launch_latency: Callable[[], float]
-    nodes: set[Node] = field(default_factory=set)
+    nodes: OrderedSet = field(default_factory=OrderedSet)
 
     @property
     def managed(self) -> bool:
@@ -62,7 +79,7 @@ class WorkloadState:
     startup: Callable[[], float]
     capacity_rps: float
     """Requests per second one replica serves at 100 % CPU on amd64."""
-    pods: set[Pod] = field(default_factory=set)
+    pods: OrderedSet = field(default_factory=OrderedSet)
     replicas: int = 0
     zone_counts: list[int] = field(default_factory=list)
 
@@ -92,7 +109,7 @@ class Node:
     free_cpu: float = 0.0
     free_memory_gib: float = 0.0
     free_pods: int = 0
-    pods: set[Pod] = field(default_factory=set)
+    pods: OrderedSet = field(default_factory=OrderedSet)
     last_pod_change_h: float = 0.0
     timers: list[Timer] = field(default_factory=list)
 
@@ -170,7 +187,7 @@ class Cluster:
         self.on_change = on_change
         self.pools: dict[str, PoolState] = {}
         self.workloads: dict[str, WorkloadState] = {}
-        self.nodes: set[Node] = set()
+        self.nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
         #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
         self.lifetimes: list[tuple[Node, float, float]] = []

@@ -58,6 +58,10 @@ class DemandCurve:
         self._block_min = [
             float(values[b * _BLOCK : (b + 1) * _BLOCK + 1].min()) for b in range(blocks)
         ]
+        self._block_max_np = np.asarray(self._block_max)
+        self._block_min_np = np.asarray(self._block_min)
+        self._suffix_max = np.maximum.accumulate(self._block_max_np[::-1])[::-1].tolist()
+        self._suffix_min = np.minimum.accumulate(self._block_min_np[::-1])[::-1].tolist()
         self.peak_rps = float(values.max())
 
     # -- construction ---------------------------------------------------------------------------
@@ -87,7 +91,8 @@ class DemandCurve:
         if t_h >= self.end_h:
             return len(self._values) - 2, 1.0
         position = t_h / self.step_h
-        index = int(position)
+        # just below end_h the division can round up to the last knot's index
+        index = min(int(position), len(self._values) - 2)
         return index, position - index
 
     def rps(self, t_h: float) -> float:
@@ -132,29 +137,44 @@ class DemandCurve:
             The time in hours, ``t_h`` itself if the condition already holds, or
             ``inf`` if it never holds on the curve.
         """
-        v = self._values
         sign = 1.0 if upward else -1.0
         if sign * (self.rps(t_h) - level) >= 0:
             return t_h
         if t_h >= self.end_h:
             return _INF
         index, _ = self._index(t_h)
+        v = self._values
         last = len(v) - 1
-        k = index + 1
-        while k <= last:
-            if k % _BLOCK == 1 and k + _BLOCK - 1 <= last:
-                block = (k - 1) // _BLOCK
-                extreme = self._block_max[block] if upward else self._block_min[block]
-                if sign * (extreme - level) < 0:
-                    k += _BLOCK
-                    continue
+        # the rest of the current block, knot by knot
+        block = index // _BLOCK
+        stop = min(last, (block + 1) * _BLOCK)
+        for k in range(index + 1, stop + 1):
             if sign * (v[k] - level) >= 0:
-                a, b = v[k - 1], v[k]
-                start = (k - 1) * self.step_h
-                fraction = (level - a) / (b - a) if b != a else 1.0
-                return max(t_h, start + min(1.0, max(0.0, fraction)) * self.step_h)
-            k += 1
-        return _INF
+                return self._solve(t_h, k, level)
+        # later blocks: reject at once if no later knot reaches the level, else jump to the
+        # first block whose extreme does
+        following = block + 1
+        if following >= len(self._block_max):
+            return _INF
+        if upward:
+            if self._suffix_max[following] < level:
+                return _INF
+            found = following + int(np.argmax(self._block_max_np[following:] >= level))
+        else:
+            if self._suffix_min[following] > level:
+                return _INF
+            found = following + int(np.argmax(self._block_min_np[following:] <= level))
+        for k in range(max(found * _BLOCK, 1), min(last, (found + 1) * _BLOCK) + 1):
+            if sign * (v[k] - level) >= 0:
+                return self._solve(t_h, k, level)
+        return _INF  # pragma: no cover - the block's extreme guarantees a hit
+
+    def _solve(self, t_h: float, k: int, level: float) -> float:
+        """Where the segment ending at knot ``k`` reaches ``level``."""
+        a, b = self._values[k - 1], self._values[k]
+        start = (k - 1) * self.step_h
+        fraction = (level - a) / (b - a) if b != a else 1.0
+        return max(t_h, start + min(1.0, max(0.0, fraction)) * self.step_h)
 
 
 _CACHE: dict[tuple[str, float, float], DemandCurve] = {}

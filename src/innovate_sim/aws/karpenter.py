@@ -71,6 +71,7 @@ class Karpenter:
         self._batch_first: float | None = None
         self._batch_timer: Timer | None = None
         self._consolidation_timer: Timer | None = None
+        self._last_pass_h = -math.inf
         self.launches = 0
         self.capacity_errors = 0
         self.consolidations = 0
@@ -214,6 +215,9 @@ class Karpenter:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:
             self._log(f"unschedulable:{len(result.unschedulable)}")
+            if self.unavailable:
+                # nothing else may wake the batcher: retry when a cached offering comes back
+                self.sim.at(min(self.unavailable.values()), self.trigger)
 
     def _nominated(self, node: Node) -> list:
         return [p for p in self.cluster.pending if p.nominated is node]
@@ -276,6 +280,8 @@ class Karpenter:
         """Ask for a consolidation pass at the next poll tick (at or after ``at_h``)."""
         poll = self.spec.consolidation_poll
         when = max(self.sim.now, at_h if at_h is not None else self.sim.now)
+        # one pass per poll: a removal in a pass must not start another pass at once
+        when = max(when, self._last_pass_h + poll)
         tick = math.ceil(when / poll - 1e-9) * poll
         if self._consolidation_timer is not None:
             if self._consolidation_timer.at <= tick + _EPS:
@@ -288,13 +294,14 @@ class Karpenter:
         if not self.control_plane.up:
             return
         now = self.sim.now
+        self._last_pass_h = now
         later: list[float] = []
         acted = False
         for pool in self.pools:
             policy = pool.spec.consolidation_policy
             if policy == "never":
                 continue
-            nodes = [n for n in pool.nodes if n.state == RUNNING]
+            nodes = sorted((n for n in pool.nodes if n.state == RUNNING), key=lambda n: n.id)
             disrupting = sum(1 for n in pool.nodes if n.cordoned or n.not_ready)
             allowed = math.ceil(pool.spec.budget * len(pool.nodes) - _EPS) - disrupting
             candidates = []

@@ -18,7 +18,14 @@ import pandas as pd
 
 from innovate_sim.experiments.result import SimulationResult
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "load_tables", "save_result"]
+__all__ = [
+    "SavedResult",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "load_result",
+    "load_tables",
+    "save_result",
+]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -56,8 +63,10 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
 
     Files: ``summary.json`` (provenance, summary rows, failures),
     ``availability.csv``, ``incidents.csv``, ``downtime_by_cause.csv``,
-    ``monthly.csv`` (error budget), ``monthly_cost.csv``, ``counters.csv`` and
-    ``scenario.json`` (the validated scenario, so a report can be rebuilt).
+    ``monthly.csv`` (error budget), ``monthly_cost.csv``, ``counters.csv``,
+    ``scenario.json`` (the validated scenario, so a report can be rebuilt) and
+    ``scenario_explicit.json`` (only the fields the scenario file set, so a
+    rebuilt report knows which library defaults applied).
     """
     out_dir = Path(out_dir)
     written = []
@@ -84,6 +93,10 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     path = out_dir / "scenario.json"
     atomic_write_text(path, result.scenario.model_dump_json(indent=2) + "\n")
     written.append(path)
+    path = out_dir / "scenario_explicit.json"
+    explicit = result.scenario.model_dump_json(indent=2, exclude_unset=True)
+    atomic_write_text(path, explicit + "\n")
+    written.append(path)
     return written
 
 
@@ -100,6 +113,133 @@ def load_tables(out_dir: Path) -> dict[str, Any]:
         "counters",
     ):
         path = out_dir / f"{name}.csv"
-        tables[name] = pd.read_csv(path) if path.exists() and path.stat().st_size else None
+        readable = path.exists() and path.stat().st_size
+        tables[name] = pd.read_csv(path, float_precision="round_trip") if readable else None
     tables["summary"] = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     return tables
+
+
+class SavedResult:
+    """A result read back from a folder :func:`save_result` wrote.
+
+    It offers what reports and target checks read from a
+    :class:`~innovate_sim.experiments.SimulationResult` — ``scenario``,
+    ``seed``, ``confidence``, the ``availability``, ``incidents``,
+    ``downtime_by_cause``, ``monthly``, ``monthly_cost`` and ``counters``
+    tables, ``summary()``, ``provenance()``, ``failed`` and ``check()`` — but
+    not the per-component ``costs`` (``costs`` is ``monthly_cost``, whose
+    rows are per service) nor ``timeline()``.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        from innovate_sim.errors import InnovateSimError
+        from innovate_sim.scenario import Scenario
+
+        out_dir = Path(out_dir)
+        missing = [
+            name
+            for name in ("summary.json", "scenario.json", "availability.csv", "monthly_cost.csv")
+            if not (out_dir / name).exists()
+        ]
+        if missing:
+            raise InnovateSimError(
+                f"{out_dir} holds no saved result (missing {', '.join(missing)}); write one with "
+                "'innovate-sim run FILE --out DIR'"
+            )
+        tables = load_tables(out_dir)
+        self.out_dir = out_dir
+        self._tables = tables
+        self._summary = tables["summary"]
+        prov = self._summary["provenance"]
+        explicit = out_dir / "scenario_explicit.json"
+        scenario = None
+        if explicit.exists():
+            scenario = Scenario.model_validate_json(explicit.read_text(encoding="utf-8"))
+            if scenario.content_hash() != prov["scenario_hash"]:
+                scenario = None  # defaults changed since the run: use the full record
+        if scenario is None:
+            scenario = Scenario.model_validate_json(
+                (out_dir / "scenario.json").read_text(encoding="utf-8")
+            )
+        self.scenario = scenario
+        self.seed = int(prov["seed"])
+        self.confidence = float(prov["confidence_level"])
+        self.scenario_hash = str(prov["scenario_hash"])
+        self.package_version = str(prov["package_version"])
+        self.catalog_version = str(prov["catalog_version"])
+        self.wall_time_s = float(prov.get("wall_time_s") or 0.0)
+
+    def _table(self, name: str) -> pd.DataFrame:
+        frame = self._tables.get(name)
+        return frame if frame is not None else pd.DataFrame()
+
+    @property
+    def replications(self) -> int:
+        """Replications that completed."""
+        return int(self._summary["provenance"]["replications"])
+
+    @property
+    def failed(self) -> list[tuple[int, str]]:
+        """(replication, error) of every replication that raised."""
+        return [(int(f["replication"]), str(f["error"])) for f in self._summary.get("failed", [])]
+
+    def provenance(self) -> dict[str, Any]:
+        """Where these numbers came from (as saved)."""
+        return dict(self._summary["provenance"])
+
+    def summary(self) -> pd.DataFrame:
+        """The key figures with CIs as saved in ``summary.json``."""
+        frame = pd.DataFrame(self._summary["summary"])
+        for column in ("mean", "ci_low", "ci_high", "p5", "p50", "p95"):
+            if column in frame:
+                frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        return frame
+
+    @property
+    def availability(self) -> pd.DataFrame:
+        """One row per replication × environment."""
+        return self._table("availability")
+
+    @property
+    def incidents(self) -> pd.DataFrame:
+        """One row per incident."""
+        return self._table("incidents")
+
+    @property
+    def downtime_by_cause(self) -> pd.DataFrame:
+        """Per replication × environment × cause: lost requests and incident minutes."""
+        return self._table("downtime_by_cause")
+
+    @property
+    def monthly(self) -> pd.DataFrame:
+        """Per replication × environment × month: demand, lost requests, error budget."""
+        return self._table("monthly")
+
+    @property
+    def monthly_cost(self) -> pd.DataFrame:
+        """Total USD per replication × month × account × environment × service."""
+        return self._table("monthly_cost")
+
+    @property
+    def costs(self) -> pd.DataFrame:
+        """The saved cost rows (per service, not per component)."""
+        return self.monthly_cost
+
+    @property
+    def counters(self) -> pd.DataFrame:
+        """Per replication × environment: failovers, launches, scalings, outages."""
+        return self._table("counters")
+
+    def check(self) -> Any:
+        """Compare the saved forecasts with the scenario's targets."""
+        from innovate_sim.targets import check_targets
+
+        return check_targets(self)
+
+    def __repr__(self) -> str:
+        return f"SavedResult({self.out_dir}, scenario={self.scenario.name!r})"
+
+
+def load_result(out_dir: Path) -> SavedResult:
+    """Read a result folder written by :func:`save_result` (for reports and checks)."""
+    return SavedResult(out_dir)

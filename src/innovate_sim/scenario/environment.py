@@ -113,6 +113,16 @@ class Environment(ScenarioModel):
         zones = self.availability_zones
         if self.workloads and self.cluster is None:
             raise ValueError("workloads need a cluster")
+        if (
+            self.cluster is not None
+            and self.network.nat_gateways == "none"
+            and not self.network.endpoints.has_ecr
+        ):
+            raise located(
+                ("network", "nat_gateways"),
+                "with no NAT Gateway the cluster can pull container images only through ECR "
+                "endpoints: add endpoints.interface [ecr.api, ecr.dkr] and endpoints.gateway [s3]",
+            )
         if self.cluster is not None:
             for name, pool in self.cluster.node_pools.items():
                 if pool.uses_spot and self.production and not self.allow_spot:
