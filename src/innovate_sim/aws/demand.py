@@ -148,9 +148,11 @@ class DemandCurve:
         # the rest of the current block, knot by knot
         block = index // _BLOCK
         stop = min(last, (block + 1) * _BLOCK)
-        for k in range(index + 1, stop + 1):
-            if sign * (v[k] - level) >= 0:
-                return self._solve(t_h, k, level)
+        extreme = self._block_max[block] if upward else self._block_min[block]
+        if sign * (extreme - level) >= 0:
+            for k in range(index + 1, stop + 1):
+                if sign * (v[k] - level) >= 0:
+                    return self._solve(t_h, k, level)
         # later blocks: reject at once if no later knot reaches the level, else jump to the
         # first block whose extreme does
         following = block + 1

@@ -139,6 +139,7 @@ class EnvironmentModel:
         db = self.database
         db_ok = db is None or db.writable
         db_cause = "" if db is None or db.writable else db.cause
+        egress_ok = [self.egress.ok(z.index) for z in self.zones]
         services = []
         for workload in self.serving:
             needs = workload.spec.needs
@@ -152,7 +153,7 @@ class EnvironmentModel:
                 node = pod.node
                 if node is None or node.state != RUNNING:
                     continue
-                alive = node.alive
+                alive = not node.failed and node.zone.up
                 if not alive and not node.routed:
                     continue
                 routed += 1
@@ -160,7 +161,7 @@ class EnvironmentModel:
                     cause = node.death_cause or "node-failure"
                 elif "database" in needs and not db_ok:
                     cause = db_cause
-                elif "egress" in needs and not self.egress.ok(node.zone.index):
+                elif "egress" in needs and not egress_ok[node.zone.index]:
                     cause = self.egress.cause(node.zone.index)
                 else:
                     working += 1

@@ -47,7 +47,6 @@ class Zone:
     own_cause: str = ""
     outages: int = 0
     listeners: list[Listener] = field(default_factory=list)
-    _was_up: bool = True
 
     @property
     def own_up(self) -> bool:
@@ -58,10 +57,8 @@ class Zone:
         """'az-a', 'az-b', …"""
         return "az-" + "abcdef"[self.index]
 
-    @property
-    def up(self) -> bool:
-        """Whether the zone works (its own state and the region's)."""
-        return self.own_up and self.region.up
+    up: bool = True
+    """Whether the zone works (its own state and the region's); kept current by ``_changed``."""
 
     @property
     def cause(self) -> str:
@@ -86,10 +83,10 @@ class Zone:
         self._changed()
 
     def _changed(self) -> None:
-        up = self.up
-        if up == self._was_up:
+        up = self.down_count == 0 and self.region.up
+        if up == self.up:
             return
-        self._was_up = up
+        self.up = up
         for listener in list(self.listeners):
             listener()
 
