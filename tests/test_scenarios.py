@@ -261,7 +261,7 @@ def test_variant_values() -> None:
     assert all(set(dev.pools_for(name)) == {"baseline", "spot"} for name in dev.workloads)
     (event,) = _load("prod-chaos-az.yaml").chaos
     assert (event.environment, event.fail, event.az) == ("prod", "az", 1)
-    assert event.at == 120 * 24 and event.duration == 4
+    assert event.at == 121 * 24 + 14 and event.duration == 4
 
 
 def test_multi_az_cluster_variant_is_absent_without_a_sourced_price() -> None:
