@@ -9,7 +9,6 @@ with the same seed see the same failure history.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -454,7 +453,6 @@ def _initial_state(
     for node in cluster.nodes:
         node.last_pod_change_h = 0.0
     assert all(n.state == RUNNING for n in cluster.nodes)
-    _ = math
 
 
 def _schedule_chaos(model: Model) -> None:

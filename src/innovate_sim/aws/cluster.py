@@ -21,6 +21,14 @@ from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.pricing import InstanceType
 from innovate_sim.scenario.cluster import NodePool, Workload
+from innovate_sim.scenario.defaults import default
+from innovate_sim.units import HOURS_PER_MONTH
+
+#: OpenCost splits a node's price into CPU and RAM in the ratio of its default rates.
+CPU_TO_RAM_PRICE_RATIO = default("opencost.cpu_usd_per_core_hour") / default(
+    "opencost.ram_usd_per_gib_hour"
+)
+SYSTEM = "system (DaemonSets)"
 
 __all__ = ["Cluster", "Node", "OrderedSet", "Pod", "PoolState", "WorkloadState"]
 
@@ -112,6 +120,8 @@ class Node:
     pods: OrderedSet = field(default_factory=OrderedSet)
     last_pod_change_h: float = 0.0
     timers: list[Timer] = field(default_factory=list)
+    cpu_usd_per_core_hour: float = 0.0
+    ram_usd_per_gib_hour: float = 0.0
 
     @property
     def alive(self) -> bool:
@@ -144,6 +154,7 @@ class Pod:
     """Why this pod exists: replacement of a pod lost to this cause ('' for scaling)."""
     timer: Timer | None = None
     waiting_image: bool = False
+    bound_h: float = 0.0
 
 
 class Cluster:
@@ -192,6 +203,8 @@ class Cluster:
         #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
         self.lifetimes: list[tuple[Node, float, float]] = []
         self.launches: list[float] = []
+        #: OpenCost allocation: (workload or SYSTEM, month) → USD of node cost requested
+        self.allocation: dict[tuple[str, int], float] = {}
         self._next_id = 0
         self._schedule_timer: Timer | None = None
         #: called when pods stay unschedulable (Karpenter's trigger)
@@ -247,6 +260,10 @@ class Cluster:
         node.free_memory_gib = itype.allocatable_memory_gib - self.overhead_memory_gib
         node.free_pods = itype.max_pods
         node.last_pod_change_h = self.sim.now
+        # OpenCost GetNodeCost: price = cpu × cpuPrice + ram × ramPrice, cpuPrice = ratio × ramPrice
+        ram = price_usd_per_hour / (itype.vcpu * CPU_TO_RAM_PRICE_RATIO + itype.memory_gib)
+        node.ram_usd_per_gib_hour = ram
+        node.cpu_usd_per_core_hour = ram * CPU_TO_RAM_PRICE_RATIO
         self.nodes.add(node)
         pool.nodes.add(node)
         self.launches.append(self.sim.now)
@@ -276,6 +293,7 @@ class Cluster:
         node.cancel_timers()
         node.state = TERMINATED
         self.lifetimes.append((node, node.launched_h, self.sim.now))
+        self._charge_system(node, self.sim.now)
         self.nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
@@ -399,6 +417,7 @@ class Cluster:
             self.pending.remove(pod)
         pod.node = node
         pod.nominated = None
+        pod.bound_h = self.sim.now
         node.pods.add(pod)
         node.free_cpu -= pod.workload.spec.requests.cpu
         node.free_memory_gib -= pod.workload.spec.requests.memory
@@ -414,6 +433,7 @@ class Cluster:
     def _unbind(self, pod: Pod) -> None:
         node = pod.node
         assert node is not None
+        self._charge_pod(pod, self.sim.now)
         node.pods.discard(pod)
         node.free_cpu += pod.workload.spec.requests.cpu
         node.free_memory_gib += pod.workload.spec.requests.memory
@@ -423,6 +443,43 @@ class Cluster:
         pod.node = None
         self.on_node_change(node)
         self.request_scheduling()
+
+    # -- OpenCost allocation ---------------------------------------------------------------------
+
+    def _charge(self, key: str, start_h: float, end_h: float, usd_per_hour: float) -> None:
+        while end_h > start_h:
+            month = int(start_h // HOURS_PER_MONTH) + 1
+            boundary = min(end_h, month * HOURS_PER_MONTH)
+            slot = (key, month)
+            self.allocation[slot] = self.allocation.get(slot, 0.0) + usd_per_hour * (
+                boundary - start_h
+            )
+            start_h = boundary
+
+    def _charge_pod(self, pod: Pod, end_h: float) -> None:
+        """A pod pays for its requests (OpenCost: max(request, usage); usage ≤ request here)."""
+        node = pod.node
+        assert node is not None
+        requests = pod.workload.spec.requests
+        rate = (
+            requests.cpu * node.cpu_usd_per_core_hour + requests.memory * node.ram_usd_per_gib_hour
+        )
+        self._charge(pod.workload.name, pod.bound_h, end_h, rate)
+        pod.bound_h = end_h
+
+    def _charge_system(self, node: Node, end_h: float) -> None:
+        rate = (
+            self.overhead_cpu * node.cpu_usd_per_core_hour
+            + self.overhead_memory_gib * node.ram_usd_per_gib_hour
+        )
+        self._charge(SYSTEM, node.launched_h, end_h, rate)
+
+    def close_allocation(self, end_h: float) -> None:
+        """Charge pods and DaemonSets still running at the end of the replication."""
+        for node in self.nodes:
+            self._charge_system(node, end_h)
+            for pod in node.pods:
+                self._charge_pod(pod, end_h)
 
     def _start_pod(self, pod: Pod) -> None:
         node = pod.node

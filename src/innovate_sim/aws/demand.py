@@ -49,6 +49,7 @@ class DemandCurve:
         values = np.asarray(values_rps, dtype=float)
         self._values = values.tolist()
         self.end_h = self.step_h * (len(values) - 1)
+        self._last_position = float(len(values) - 2)
         areas = 0.5 * (values[1:] + values[:-1]) * self.step_h
         self._cumulative = np.concatenate(([0.0], np.cumsum(areas))).tolist()
         blocks = math.ceil((len(values) - 1) / _BLOCK)
@@ -97,8 +98,13 @@ class DemandCurve:
 
     def rps(self, t_h: float) -> float:
         """Demand at time ``t_h`` (requests per second)."""
-        index, frac = self._index(t_h)
+        position = t_h / self.step_h
         v = self._values
+        if 0.0 < position < self._last_position:
+            index = int(position)
+            a = v[index]
+            return a + (v[index + 1] - a) * (position - index)
+        index, frac = self._index(t_h)
         return v[index] + (v[index + 1] - v[index]) * frac
 
     def _area_to(self, t_h: float) -> float:

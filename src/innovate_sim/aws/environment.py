@@ -50,6 +50,7 @@ class EnvironmentModel:
     database_up_h: float = 0.0
     _flush: Timer | None = None
     _crossing: Timer | None = None
+    _crossing_level: float = _INF
     _last_change_h: float = 0.0
     _egress_any: bool = True
     _db_up: bool = True
@@ -72,11 +73,14 @@ class EnvironmentModel:
         self.recorder.update(now, state)
         if self.timeline is not None:
             self._sample(now, state)
+        level = state.saturation_rps() if state.alb_up else _INF
+        if self._crossing is not None and self._crossing.pending and level == self._crossing_level:
+            return  # the scheduled crossing of the same level still stands
         if self._crossing is not None:
             self._crossing.cancel()
             self._crossing = None
-        level = state.saturation_rps()
-        if level < _INF and state.alb_up:
+        self._crossing_level = level
+        if level < _INF:
             upward = self.curve.rps(now) <= level
             when = self.curve.next_crossing(now, level * (1 + 1e-9 if upward else 1 - 1e-9), upward)
             if now < when < self.sim.horizon_h:

@@ -6,6 +6,9 @@ outside the tolerance (10 %) it recommends ``ceil(replicas × ratio)``. Scale-up
 is limited to max(4 pods, +100 %) per 15 s; scale-down takes the highest
 recommendation of the last 300 s (stabilisation window).
 
+The scale-up and scale-down policies' periods equal the sync period (15 s,
+the Kubernetes defaults), so the limits apply at every evaluation.
+
 Utilisation is proportional to load, so with demand D (after the metrics
 delay), a replica serving r requests per second at the target, and N
 replicas, the ratio is D / (N r) and the recommendation ``ceil(D / r)``.

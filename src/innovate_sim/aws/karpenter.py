@@ -137,6 +137,9 @@ class Karpenter:
                     if limits.memory is None
                     else limits.memory - pool.memory_gib(),
                     unavailable=unavailable,
+                    nodes_left=None
+                    if pool.spec.max_nodes is None
+                    else pool.spec.max_nodes - len(pool.nodes),
                 )
             )
         return offers
@@ -203,14 +206,20 @@ class Karpenter:
                 self.sim.at(retry, self.trigger)
                 continue
             self.launches += 1
+            latency = pool.launch_latency()
             node = self.cluster.add_node(
                 pool,
                 claim.instance_type,
                 claim.zone,
                 claim.capacity_type,
                 claim.price_usd_per_hour,
-                ready_in_h=pool.launch_latency(),
+                ready_in_h=latency,
             )
+            if latency > self.spec.registration_timeout:
+                # Karpenter deletes a NodeClaim that never registers and tries again
+                self.sim.after(
+                    self.spec.registration_timeout, lambda n=node: self._expired_claim(n)
+                )
             for request in claim.pods:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:
@@ -218,6 +227,12 @@ class Karpenter:
             if self.unavailable:
                 # nothing else may wake the batcher: retry when a cached offering comes back
                 self.sim.at(min(self.unavailable.values()), self.trigger)
+
+    def _expired_claim(self, node: Node) -> None:
+        if node.state == LAUNCHING:
+            self._log(f"registration-timeout:{node.id}")
+            self.cluster.remove_node(node, "registration-timeout")
+            self.trigger()
 
     def _nominated(self, node: Node) -> list:
         return [p for p in self.cluster.pending if p.nominated is node]

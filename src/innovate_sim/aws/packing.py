@@ -92,6 +92,7 @@ class PoolOffer:
         cpu_left: remaining CPU under the pool's limit (cores), None for no limit.
         memory_left_gib: remaining memory under the limit (GiB), None for no limit.
         unavailable: offerings ``(instance type, zone, capacity type)`` known to be out of capacity.
+        nodes_left: more nodes the pool may have (its ``max_nodes``), None for no limit.
     """
 
     name: str
@@ -104,6 +105,7 @@ class PoolOffer:
     cpu_left: float | None = None
     memory_left_gib: float | None = None
     unavailable: frozenset[tuple[str, int, str]] = frozenset()
+    nodes_left: int | None = None
 
     def offerings(self, itype: InstanceType, zone: int) -> list[str]:
         """Capacity types of ``itype`` in ``zone`` not marked unavailable, preferred first."""
@@ -218,7 +220,9 @@ def plan(
     result = PackingPlan()
     ordered = sorted(pods, key=lambda p: (-p.cpu, -p.memory_gib, p.uid))
     by_weight = sorted(pools, key=lambda p: (-p.weight, p.name))
-    limits = {p.name: [p.cpu_left, p.memory_left_gib] for p in pools}
+    limits: dict[str, list[float | None]] = {
+        p.name: [p.cpu_left, p.memory_left_gib, p.nodes_left] for p in pools
+    }
     for pod in ordered:
         for strict in (True,) if pod.hard_spread else (True, False):
             allowed = _eligible_zones(pod, zone_counts, zones, strict)
@@ -287,7 +291,9 @@ def _place(
     for offer in pools:
         if offer.name not in pod.pools:
             continue
-        cpu_left, memory_left = limits[offer.name]
+        cpu_left, memory_left, nodes_left = limits[offer.name]
+        if nodes_left is not None and nodes_left < 1:
+            continue
         for zone in zones:
             if zone not in offer.zones:
                 continue
@@ -306,5 +312,7 @@ def _place(
                     limits[offer.name][0] = cpu_left - max(t.vcpu for t in candidates)
                 if memory_left is not None:
                     limits[offer.name][1] = memory_left - max(t.memory_gib for t in candidates)
+                if nodes_left is not None:
+                    limits[offer.name][2] = nodes_left - 1
                 return zone
     return None

@@ -27,12 +27,25 @@ __all__ = [
     "save_result",
 ]
 
+# The process umask, read once at import (reading it means setting it, which
+# is not thread-safe later on).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+# pandas < 3 parses CSV floats with a fast parser that can miss the last bit;
+# pandas 3 reads them exactly and deprecates the option.
+_EXACT_FLOATS: dict[str, Any] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file private (0600); give it the usual permissions.
+        os.fchmod(handle, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -114,7 +127,7 @@ def load_tables(out_dir: Path) -> dict[str, Any]:
     ):
         path = out_dir / f"{name}.csv"
         readable = path.exists() and path.stat().st_size
-        tables[name] = pd.read_csv(path, float_precision="round_trip") if readable else None
+        tables[name] = pd.read_csv(path, **_EXACT_FLOATS) if readable else None
     tables["summary"] = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     return tables
 

@@ -50,6 +50,7 @@ class ReplicationOutcome:
     nodes: list[NodeUsage] = field(default_factory=list)
     launches: dict[tuple[str, int], int] = field(default_factory=dict)
     counters: list[dict[str, Any]] = field(default_factory=list)
+    allocation: list[tuple[str, int, str, float]] = field(default_factory=list)
     timeline: dict[str, list[tuple[float, ...]]] | None = None
 
 
@@ -122,6 +123,16 @@ def run_replication(
                 NodeUsage(month, name, pool, zone, itype, capacity, price, hours)
                 for (month, pool, zone, itype, capacity, price), hours in usage.items()
             )
+            cluster.close_allocation(horizon)
+            node_usd: dict[int, float] = {}
+            for (month, *_rest, price), hours in usage.items():
+                node_usd[month] = node_usd.get(month, 0.0) + price * hours
+            allocated: dict[int, float] = {}
+            for (workload, month), usd in sorted(cluster.allocation.items()):
+                outcome.allocation.append((name, month, workload, usd))
+                allocated[month] = allocated.get(month, 0.0) + usd
+            for month, usd in sorted(node_usd.items()):
+                outcome.allocation.append((name, month, "idle", usd - allocated.get(month, 0.0)))
             for launched in cluster.launches:
                 month = int(launched // HOURS_PER_MONTH) + 1
                 outcome.launches[(name, month)] = outcome.launches.get((name, month), 0) + 1

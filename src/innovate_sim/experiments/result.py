@@ -226,6 +226,20 @@ class SimulationResult:
         )["usd"].sum()
 
     @cached_property
+    def workload_costs(self) -> pd.DataFrame:
+        """Node cost by workload, OpenCost convention: replication × month × environment × workload.
+
+        A pod pays for its CPU and memory requests at its node's split price
+        (OpenCost's CPU:RAM rate ratio); DaemonSets appear as
+        ``system (DaemonSets)``; what no pod requested is ``idle``. The rows of
+        an environment and month sum to its EC2 node cost.
+        """
+        rows = [(o.replication, m, e, w, usd) for o in self._ok for e, m, w, usd in o.allocation]
+        return pd.DataFrame(
+            rows, columns=["replication", "month", "environment", "workload", "usd"]
+        )
+
+    @cached_property
     def counters(self) -> pd.DataFrame:
         """Per replication × environment: failovers, launches, scalings, outages."""
         rows = [{"replication": o.replication, **c} for o in self._ok for c in o.counters]
@@ -290,7 +304,8 @@ class SimulationResult:
         return pd.DataFrame(rows)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
-        est = estimate(values, level)
+        bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
+        est = estimate(values, level, bounds)
         return {
             "environment": env,
             "metric": metric,

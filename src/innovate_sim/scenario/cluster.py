@@ -238,9 +238,7 @@ class Hpa(ScenarioModel):
     """Age of the metric the HPA acts on (metrics-server resolution)."""
     scale_up_pods: int = Field(default=_HPA["scale_up_pods"], ge=1)
     scale_up_percent: Percent = _HPA["scale_up_percent"]
-    scale_up_period: Duration = _HPA["scale_up_period"]
     scale_down_percent: Percent = _HPA["scale_down_percent"]
-    scale_down_period: Duration = _HPA["scale_down_period"]
     scale_down_stabilization: Duration = _HPA["scale_down_stabilization"]
 
     @model_validator(mode="after")

@@ -87,15 +87,18 @@ class Backups(ScenarioModel):
 
 
 class CrossRegionReplica(ScenarioModel):
-    """An asynchronous read replica in another region, promoted for disaster recovery."""
+    """An asynchronous read replica in another region for disaster recovery.
+
+    It is priced (instance, storage, inter-region transfer); its promotion is
+    not simulated, because a region-wide event also takes down the cluster and
+    the load balancer, which have no standby region in this design.
+    """
 
     region: str = "us-west-2"
     instance_class: str | None = None
     """Default: the primary's class."""
     replication_gb_per_month: float = Field(default=0.0, ge=0)
     """Change data shipped across regions (inter-region transfer)."""
-    lag: Distribution = default("database.cross_region_replica.lag")
-    promotion: Distribution = default("database.cross_region_replica.promotion")
 
 
 class Maintenance(ScenarioModel):

@@ -57,11 +57,6 @@ class SpotInterruptions(ScenarioModel):
     """'advisor': the Spot Instance Advisor band midpoint of each instance type, per month."""
     notice: Duration = default("failures.spot_interruption.notice")
 
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _advisor_first(cls, value: object) -> object:
-        return value
-
     @field_serializer("rate")
     def _rate_text(self, value: float | str) -> str:
         # Without this the float serializer of Rate also formats 'advisor' ("'advisor'/h").
