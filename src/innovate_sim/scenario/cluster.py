@@ -43,14 +43,18 @@ class RootVolume(ScenarioModel):
     """The EBS root volume of every node in a pool."""
 
     type: Literal["gp3", "gp2"] = default("node_pools.*.root_volume")["type"]
+    """EBS volume type."""
     size_gb: int = Field(default=default("node_pools.*.root_volume")["size_gb"], ge=1, le=16384)
+    """Volume size."""
 
 
 class Limits(ScenarioModel):
     """Karpenter NodePool limits: no new node once the pool's total would exceed them."""
 
     cpu: Cpu | None = None
+    """Total vCPU of the pool's nodes above which Karpenter launches no node."""
     memory: MemoryGiB | None = None
+    """Total memory of the pool's nodes above which Karpenter launches no node."""
 
 
 class NodePool(ScenarioModel):
@@ -70,6 +74,7 @@ class NodePool(ScenarioModel):
     min_nodes: int = Field(default=0, ge=0, le=1000)
     """Managed node groups: the nodes always running (desired size)."""
     max_nodes: int | None = Field(default=None, ge=0, le=5000)
+    """Largest number of nodes (not enforced by the model yet)."""
     zones: list[ZoneRef] | None = None
     """AZs the pool may use; all AZs of the environment if omitted."""
     root_volume: RootVolume = Field(default_factory=RootVolume)
@@ -81,7 +86,9 @@ class NodePool(ScenarioModel):
     consolidation_policy: Literal["when-empty", "when-empty-or-underutilized", "never"] = default(
         "node_pools.*.consolidation_policy"
     )
+    """Karpenter's consolidationPolicy (`never` turns it off)."""
     consolidate_after: Duration = default("node_pools.*.consolidate_after")
+    """How long a node's pods must stay unchanged before consolidation may remove it."""
     budget: Fraction = default("node_pools.*.budget")
     """Share of the pool's nodes that voluntary disruption may take at once (rounded up)."""
     expire_after: Duration | None = default("node_pools.*.expire_after")
@@ -126,14 +133,23 @@ class Karpenter(ScenarioModel):
     """Cluster-wide Karpenter settings (defaults from the Karpenter source)."""
 
     enabled: bool = True
+    """Run Karpenter; with false, every pool must be `provisioner: managed`."""
     batch_idle: Duration = default("cluster.karpenter.batch_idle")
+    """The batch of pending pods closes this long after the last one…"""
     batch_max: Duration = default("cluster.karpenter.batch_max")
+    """…or this long after the first, whichever is earlier."""
     launch_latency: Distribution = default("cluster.karpenter.launch_latency")
+    """NodeClaim created to node Ready."""
     registration_timeout: Duration = default("cluster.karpenter.registration_timeout")
+    """NodeClaim registration timeout (not used by the model)."""
     capacity_error_probability: Fraction = default("cluster.karpenter.capacity_error_probability")
     """Probability that a launch of an offering (type, zone, capacity type) fails for capacity."""
     unavailable_offering_ttl: Duration = default("cluster.karpenter.unavailable_offering_ttl")
+    """How long an offering (type, zone, capacity type) is skipped after a capacity error or a
+    Spot notice.
+    """
     consolidation_poll: Duration = default("cluster.karpenter.consolidation_poll")
+    """Period of consolidation passes."""
     interruption_queue: bool = True
     """Karpenter watches the SQS interruption queue (Spot notices, instance state changes)."""
 
@@ -148,16 +164,20 @@ class Cluster(ScenarioModel):
     """One EKS cluster per environment."""
 
     kubernetes_version: str = "1.33"
+    """Kubernetes minor version, as text; decides standard or extended EKS support pricing."""
     support: Literal["auto", "standard", "extended"] = "auto"
     """EKS support tier; 'auto' decides from the version calendar on the price catalog's date."""
     node_pools: dict[Name, NodePool] = Field(min_length=1)
+    """Node pools by name (at least one)."""
     karpenter: Karpenter = Field(default_factory=Karpenter)
     daemonset_overhead: Resources = Field(
         default_factory=lambda: Resources.model_validate(default("cluster.daemonset_overhead"))
     )
     """CPU and memory every node reserves for DaemonSets."""
     node_monitor_grace_period: Duration = default("cluster.node_monitor_grace_period")
+    """Time after a node stops answering before Kubernetes marks it NotReady."""
     pod_eviction_timeout: Duration = default("cluster.pod_eviction_timeout")
+    """Time a NotReady node's pods wait before they are evicted and recreated elsewhere."""
 
     @field_validator("kubernetes_version", mode="before")
     @classmethod
@@ -188,7 +208,9 @@ class Resources(ScenarioModel):
     """CPU and memory requests."""
 
     cpu: Cpu
+    """CPU request of one pod."""
     memory: MemoryGiB
+    """Memory request of one pod."""
 
     @model_validator(mode="after")
     def _positive(self) -> Resources:
@@ -201,7 +223,9 @@ class Replicas(ScenarioModel):
     """Replica bounds of a Deployment (the HPA's minReplicas and maxReplicas)."""
 
     min: int = Field(ge=0, le=10000)
+    """Fewest replicas (the HPA's minReplicas)."""
     max: int = Field(ge=1, le=10000)
+    """Most replicas (the HPA's maxReplicas)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -233,13 +257,19 @@ class Hpa(ScenarioModel):
     target_utilization: Fraction = _HPA["target_utilization"]
     """CPU utilisation the HPA holds; a replica at this level serves rps_per_replica."""
     tolerance: float = Field(default=_HPA["tolerance"], ge=0, lt=1)
+    """No scaling while |utilisation / target − 1| is within this tolerance."""
     sync_period: Duration = _HPA["sync_period"]
+    """Time between two HPA evaluations."""
     metrics_delay: Duration = _HPA["metrics_delay"]
     """Age of the metric the HPA acts on (metrics-server resolution)."""
     scale_up_pods: int = Field(default=_HPA["scale_up_pods"], ge=1)
+    """Scale-up adds at most max(scale_up_pods, scale_up_percent) per sync."""
     scale_up_percent: Percent = _HPA["scale_up_percent"]
+    """See scale_up_pods."""
     scale_down_percent: Percent = _HPA["scale_down_percent"]
+    """Scale-down removes at most this share of replicas per sync."""
     scale_down_stabilization: Duration = _HPA["scale_down_stabilization"]
+    """Scale-down follows the highest recommendation of this last window."""
 
     @model_validator(mode="after")
     def _sane(self) -> Hpa:
@@ -257,9 +287,11 @@ class TopologySpread(ScenarioModel):
     """Zone topology spread constraint of a workload's pods."""
 
     max_skew: int = Field(default=_SPREAD["max_skew"], ge=1)
+    """Largest allowed difference of pod counts between zones."""
     when_unsatisfiable: Literal["do-not-schedule", "schedule-anyway"] = _SPREAD[
         "when_unsatisfiable"
     ]
+    """`do-not-schedule` (hard: pods stay pending) or `schedule-anyway` (soft preference)."""
 
 
 class Workload(ScenarioModel):

@@ -28,7 +28,9 @@ class Storage(ScenarioModel):
     """Allocated DB storage; gp3 includes 3,000 IOPS below 400 GB and 12,000 from 400 GB."""
 
     type: Literal["gp3", "gp2"] = "gp3"
+    """EBS volume type of the DB storage."""
     allocated_gb: int = Field(ge=20, le=65536)
+    """Provisioned storage at the start of the horizon."""
     iops: int | None = Field(default=None, ge=1000, le=80000)
     """Provisioned gp3 IOPS; only IOPS above the included baseline are billed."""
     growth_gb_per_month: float = Field(default=0.0, ge=0)
@@ -50,6 +52,7 @@ class SnapshotExport(ScenarioModel):
     """Snapshot exports to S3 (Parquet), e.g. scheduled by AWS Backup."""
 
     exports_per_month: float = Field(default=1.0, ge=0)
+    """Snapshot exports to S3 per month."""
     exported_gb: float | None = Field(default=None, ge=0)
     """Snapshot size billed per export; default the allocated storage."""
     s3_retained_gb: float = Field(default=0.0, ge=0)
@@ -60,10 +63,13 @@ class Backups(ScenarioModel):
     """Automated backups, PITR and snapshots."""
 
     retention_days: int = Field(default=7, ge=0, le=35)
+    """Automated backup retention (0 turns backups and PITR off)."""
     pitr: bool = True
+    """Point-in-time recovery (needs retention_days ≥ 1)."""
     daily_change_gb: float = Field(default=0.0, ge=0)
     """Data changed per day; retention × change is the backup storage above the first snapshot."""
     manual_snapshots_gb: float = Field(default=0.0, ge=0)
+    """Manual snapshots kept (billed as backup storage)."""
     export_to_s3: SnapshotExport | None = None
 
     @field_validator(
@@ -95,6 +101,7 @@ class CrossRegionReplica(ScenarioModel):
     """
 
     region: str = "us-west-2"
+    """Region of the replica (priced at the home region's rates)."""
     instance_class: str | None = None
     """Default: the primary's class."""
     replication_gb_per_month: float = Field(default=0.0, ge=0)
@@ -105,11 +112,15 @@ class Maintenance(ScenarioModel):
     """Planned RDS maintenance: OS patching and engine upgrades in the weekly window."""
 
     os_patch_rate: Rate = default("database.maintenance.os_patch_rate")
+    """Required OS patches; each is applied in the next weekly window."""
     single_az_patch_downtime: Distribution = default(
         "database.maintenance.single_az_patch_downtime"
     )
+    """Downtime of a Single-AZ instance during a patch."""
     engine_upgrade_rate: Rate = default("database.maintenance.engine_upgrade_rate")
+    """Minor engine upgrades; each is applied in the next window."""
     engine_upgrade_duration: Distribution = default("database.maintenance.engine_upgrade_duration")
+    """Downtime of every deployment during an upgrade."""
     window: str = default("database.maintenance.window")
     """Weekly window start 'ddd:HH:MM' (UTC, the clock's zero is a Monday 00:00)."""
 
@@ -142,19 +153,30 @@ class Recovery(ScenarioModel):
     az_outage_policy: Literal["wait-for-az", "restore-pitr"] = "wait-for-az"
     """Single-AZ after an AZ outage: wait for the AZ, or restore from PITR into another AZ."""
     instance_recovery: Distribution = default("database.recovery.instance_recovery")
+    """Time for RDS to replace the failed host of a Single-AZ DB."""
     standby_rebuild: Distribution = default("database.recovery.standby_rebuild")
+    """Time to rebuild a lost or resynchronising standby."""
     restore_time: Distribution = default("database.recovery.restore_time")
+    """Duration of a point-in-time restore into another AZ."""
     restore_decision: Duration = default("database.recovery.restore_decision")
+    """Time before an operator starts the restore (restore-pitr)."""
     log_upload_interval: Duration = default("database.recovery.log_upload_interval")
+    """Transaction logs reach S3 this often: the data-loss window of a restore."""
 
 
 class Database(ScenarioModel):
     """Amazon RDS for PostgreSQL."""
 
     engine: Literal["postgres"] = "postgres"
+    """Database engine; only PostgreSQL."""
     engine_version: str = "16"
+    """PostgreSQL major version, as text."""
     instance_class: str
+    """DB instance class, e.g. db.m6g.large (must be in the catalog)."""
     deployment: Literal["single-az", "multi-az", "multi-az-cluster"] = "single-az"
+    """`single-az`, `multi-az` (one synchronous standby) or `multi-az-cluster` (two readable
+    standbys, needs 3 AZs).
+    """
     primary_az: ZoneRef = "a"
     """AZ of the primary instance (and of a Single-AZ instance)."""
     storage: Storage

@@ -19,7 +19,9 @@ class Spike(ScenarioModel):
     """A scheduled surge of demand (a launch, a campaign), optionally recurring."""
 
     at: Duration
+    """Start of the (first) spike, counted from the start of the horizon."""
     duration: Duration
+    """How long demand stays at the full multiplier (ramps not included)."""
     multiplier: float = Field(gt=0, le=1000)
     """Demand during the spike relative to the profile."""
     ramp: Duration = "0s"
@@ -41,6 +43,10 @@ class Demand(ScenarioModel):
     """Requests per second arriving at the environment's load balancer."""
 
     profile: Literal["flat", "diurnal", "trace"] = "flat"
+    """`flat`: constant `peak_rps`; `diurnal`: a daily cosine between `trough_fraction` ×
+    `peak_rps` and `peak_rps`; `trace`: a CSV file. The weekly multipliers, growth and
+    spikes apply to every profile.
+    """
     peak_rps: float = Field(default=0.0, ge=0, le=1e7)
     """The daily peak (diurnal) or the constant level (flat)."""
     trough_fraction: Fraction = 0.3
@@ -52,7 +58,9 @@ class Demand(ScenarioModel):
     growth_per_month: Percent = 0.0
     """Compounded monthly growth, applied continuously."""
     spikes: list[Spike] = Field(default_factory=list)
+    """Scheduled surges multiplying the profile."""
     trace: Trace | None = None
+    """The CSV file of `profile: trace`."""
 
     @model_validator(mode="after")
     def _profile_fields(self) -> Demand:
@@ -73,35 +81,47 @@ class Registry(ScenarioModel):
     """Amazon ECR repositories hosted by the environment's account."""
 
     storage_gb: float = Field(ge=0)
+    """Images stored in ECR."""
 
 
 class Observability(ScenarioModel):
     """CloudWatch Logs ingestion and storage."""
 
     log_ingestion_gb_per_month: float = Field(default=0.0, ge=0)
+    """CloudWatch Logs ingested."""
     log_storage_gb: float = Field(default=0.0, ge=0)
+    """CloudWatch Logs kept."""
 
 
 class ObjectStorage(ScenarioModel):
     """S3 Standard storage and requests."""
 
     standard_gb: float = Field(default=0.0, ge=0)
+    """Data kept in S3 Standard."""
     put_requests_per_month: float = Field(default=0.0, ge=0)
+    """S3 PUT, COPY, POST and LIST requests."""
     get_requests_per_month: float = Field(default=0.0, ge=0)
+    """S3 GET and other requests."""
 
 
 class Environment(ScenarioModel):
     """One environment: a VPC over N AZs with its cluster, workloads, demand and database."""
 
     account: Name
+    """The account hosting and paying for the environment (not the management account)."""
     production: bool = False
     """Production environments refuse Spot capacity unless allow_spot is set."""
     allow_spot: bool = False
+    """Let a production environment use Spot node pools anyway."""
     availability_zones: int = Field(default=3, ge=1, le=6)
+    """AZs the VPC spans: az-a, az-b, … The same AZ of two environments is the same zone (an AZ
+    outage hits both).
+    """
     network: Network = Field(default_factory=Network)
     ingress: Ingress | None = None
     cluster: Cluster | None = None
     workloads: dict[Name, Workload] = Field(default_factory=dict)
+    """Deployments by name."""
     demand: Demand | None = None
     database: Database | None = None
     registry: Registry | None = None

@@ -30,6 +30,7 @@ class FailureProcess(ScenarioModel):
     rate: Rate
     """Outages per unit of time per component (e.g. per AZ); 0 disables."""
     duration: Distribution
+    """How long each outage lasts."""
 
 
 def _process(name: str) -> FailureProcess:
@@ -42,12 +43,14 @@ class RegionOutage(FailureProcess):
     """Region-wide common-cause event taking every AZ down (off by default: out of scope)."""
 
     enabled: bool = False
+    """Simulate region-wide events (off: they are out of scope)."""
 
 
 class NodeFailures(ScenarioModel):
     """EC2 instance failures (hardware, retirement), per node."""
 
     rate: Rate = default("failures.node.rate")
+    """EC2 instance failures per running node."""
 
 
 class SpotInterruptions(ScenarioModel):
@@ -56,6 +59,7 @@ class SpotInterruptions(ScenarioModel):
     rate: Rate | Literal["advisor"] = default("failures.spot_interruption.rate")
     """'advisor': the Spot Instance Advisor band midpoint of each instance type, per month."""
     notice: Duration = default("failures.spot_interruption.notice")
+    """Warning time between a Spot notice and the reclaim."""
 
     @field_serializer("rate")
     def _rate_text(self, value: float | str) -> str:
@@ -67,13 +71,16 @@ class RdsInstanceFailures(ScenarioModel):
     """Failures of an RDS DB instance (primary or standby)."""
 
     rate: Rate = default("failures.rds_instance.rate")
+    """Failures per DB instance (primary and standbys alike)."""
 
 
 class RdsFailover(ScenarioModel):
     """Time from primary failure to the standby accepting writes."""
 
     multi_az: Distribution = default("failures.rds_failover.multi_az")
+    """Failover time of a Multi-AZ DB instance."""
     multi_az_cluster: Distribution = default("failures.rds_failover.multi_az_cluster")
+    """Failover time of a Multi-AZ DB cluster."""
 
 
 class Failures(ScenarioModel):
@@ -114,7 +121,9 @@ class ChaosEvent(ScenarioModel):
     """A failure injected at a fixed time in every replication."""
 
     at: Duration
+    """When the failure happens, from the start of the horizon."""
     environment: Name
+    """The environment it hits."""
     fail: Literal[
         "az",
         "nat-gateway",
@@ -125,6 +134,9 @@ class ChaosEvent(ScenarioModel):
         "spot-interruption",
         "region",
     ]
+    """What fails: an AZ (for every environment), a NAT Gateway, the RDS primary, a reboot with
+    failover, the EKS control plane, a node, a Spot interruption, or the region.
+    """
     az: ZoneRef | None = None
     """The AZ (for az, nat-gateway, node); default the first."""
     duration: Duration | None = Field(default=None, alias="for")

@@ -105,12 +105,15 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise self._error(node, path, f"cannot read value: {exc}") from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            # An explicit plain tag on a value it cannot hold ('!!int abc'), or an
+            # integer longer than Python converts (more than 4300 digits).
+            raise self._error(node, path, f"cannot read value {node.value!r:.80}: {exc}") from None
 
     def _error(self, node: Node, path: Path_, message: str) -> ScenarioError:
         location = f"{self.file}:{node.start_mark.line + 1}"
-        field = _dotted(path)
-        text = f"{location}: {field + ': ' if field else ''}{message}"
-        return ScenarioError(text, [(f"{location}: {field}", message)])
+        field = _field(path)
+        return ScenarioError(f"{location}: {field}: {message}", [(f"{location}: {field}", message)])
 
 
 def _dotted(path: Path_) -> str:
@@ -119,8 +122,17 @@ def _dotted(path: Path_) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            text = str(part)
+            if not text.strip() or text != text.strip() or not text.isprintable():
+                # '', ' x' or 'a\nb': quote it, so that it is seen and stays on one line
+                text = repr(text)
+            out += ("." if out else "") + text
     return out
+
+
+def _field(path: Path_) -> str:
+    """The dotted field path, or '(top level)' for the document itself."""
+    return _dotted(path) or "(top level)"
 
 
 def _read_yaml(path: Path) -> tuple[Any, Origins]:
@@ -225,7 +237,7 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     for base in bases:
         base_path = path.parent / base
         line = origins.get(("extends",), (str(path), 1))[1]
-        if not base_path.exists():
+        if not _exists(base_path):
             raise ScenarioError(
                 f"{path}:{line}: extends: no such file {base!r} (looked in {path.parent})"
             )
@@ -239,6 +251,13 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     return merged, merged_origins
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the OS, or holding a NUL byte
+        return False
+
+
 def _resolve_trace(data: dict[str, Any], path: Path) -> None:
     """Make demand trace file names absolute, relative to the file that names them."""
     environments = data.get("environments")
@@ -248,7 +267,10 @@ def _resolve_trace(data: dict[str, Any], path: Path) -> None:
         demand = env.get("demand") if isinstance(env, dict) else None
         trace = demand.get("trace") if isinstance(demand, dict) else None
         if isinstance(trace, dict) and isinstance(trace.get("file"), str):
-            trace["file"] = str((path.parent / trace["file"]).resolve())
+            try:
+                trace["file"] = str((path.parent / trace["file"]).resolve())
+            except (OSError, ValueError):  # not a usable file name: validation reports it
+                pass
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -302,7 +324,7 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         message = _explain(error["type"], message, error, loc)
         file, line = _origin(loc, origins, source)
         where = f"{file}:{line}" if line else file
-        problems.append((f"{where}: {_dotted(loc)}", message))
+        problems.append((f"{where}: {_field(loc)}", message))
     seen: set[tuple[str, str]] = set()
     unique = [p for p in problems if not (p in seen or seen.add(p))]
     lines = [f"{where}: {message}" for where, message in unique[:8]]

@@ -22,7 +22,9 @@ class Account(ScenarioModel):
     """An AWS account of the organisation."""
 
     name: Name
+    """The account's name; environments and cost targets refer to it."""
     role: Literal["management", "shared-services", "workload"] = "workload"
+    """`management` (no workloads, at most one), `shared-services` or `workload`."""
 
     @model_validator(mode="before")
     @classmethod
@@ -42,16 +44,23 @@ class Targets(ScenarioModel):
     """Design targets of an environment (or cost targets of an account)."""
 
     request_availability: Fraction | None = None
+    """At least this share of demanded requests served."""
     time_availability: Fraction | None = None
+    """At least this share of time in which at least `simulation.time_availability_threshold`
+    of requests succeed.
+    """
     full_outage_minutes_per_year: float | None = Field(default=None, ge=0)
+    """At most this many minutes a year in which no request succeeds."""
     rto: Duration | None = None
     """Longest acceptable incident (time to recover)."""
     rpo: Duration | None = None
     """Largest acceptable data-loss window."""
     monthly_cost_usd: Money | None = None
+    """At most this cost in forecast month `cost_month` (an environment's, or an account's)."""
     cost_month: int = Field(default=1, ge=1, le=120)
     """Forecast month the monthly cost target applies to."""
     cost_per_million_requests_usd: Money | None = None
+    """At most this cost per million demanded requests over the horizon."""
 
 
 class Discounts(ScenarioModel):
@@ -85,6 +94,7 @@ class SimulationSettings(ScenarioModel):
     time_availability_threshold: Fraction = default("simulation.time_availability_threshold")
     """Time counts as available when at least this share of requests succeeds."""
     confidence_level: Fraction = default("simulation.confidence_level")
+    """Confidence level of every interval reported (at least 50 %, below 100 %)."""
     demand_resolution: PositiveDuration = "15m"
     """Spacing of the knots of the piecewise-linear demand curve."""
 
@@ -100,19 +110,31 @@ class Scenario(ScenarioModel):
     """A whole architecture to simulate: one file, validated as a unit."""
 
     schema_version: Literal[1] = 1
+    """Version of the scenario language; only 1 exists."""
     name: str = Field(min_length=1, max_length=120)
+    """Name of the scenario, shown with every result."""
     description: str = ""
+    """Free text."""
     extends: str | list[str] | None = None
     """Base file(s) this one overrides; resolved by the loader (null after loading)."""
     region: str = "us-east-1"
+    """AWS region; selects the price catalog (us-east-1 ships)."""
     horizon: PositiveDuration = "1y"
+    """Simulated time of one replication (at most 10y)."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
+    """Replications run unless the caller gives a number (`-n`)."""
     seed: int = Field(default=2026, ge=0, le=2**63 - 1)
+    """Experiment seed; every random stream derives from it, the replication number and a
+    stable process name.
+    """
     accounts: list[Account] = Field(min_length=1)
+    """The AWS accounts of the organisation (at least one)."""
     environments: dict[Name, Environment] = Field(default_factory=dict)
     failures: Failures = Field(default_factory=Failures)
     chaos: list[ChaosEvent] = Field(default_factory=list)
+    """Failures injected at fixed times in every replication."""
     targets: dict[Name, Targets] = Field(default_factory=dict)
+    """Design targets by environment name (or cost targets by account name); see targets.md."""
     pricing: PricingSettings = Field(default_factory=PricingSettings)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
 

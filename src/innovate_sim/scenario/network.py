@@ -119,19 +119,24 @@ class Waf(ScenarioModel):
     """AWS WAF web ACL attached to the ALB."""
 
     web_acls: int = Field(default=1, ge=0)
+    """Web ACLs (billed per month)."""
     rules: int = Field(default=10, ge=0)
     """Rules, counting each rule inside a rule group (as Infracost does)."""
     rule_groups: int = Field(default=0, ge=0)
+    """Rule groups of your own (billed per month)."""
     managed_rule_groups: int = Field(default=0, ge=0)
+    """AWS managed rule groups (billed per month)."""
 
 
 class HealthCheck(ScenarioModel):
     """ALB target health check: how long a dead target keeps receiving requests."""
 
     interval: Duration = default("ingress.health_check")["interval"]
+    """Time between two health checks of a target."""
     unhealthy_threshold: int = Field(
         default=default("ingress.health_check")["unhealthy_threshold"], ge=1, le=10
     )
+    """Failed checks in a row before the ALB stops routing to a target."""
 
     @property
     def detection_h(self) -> float:
@@ -143,6 +148,7 @@ class Ingress(ScenarioModel):
     """Application Load Balancer (one node per AZ, cross-zone on) with WAF and Shield Standard."""
 
     load_balancer: Literal["alb"] = "alb"
+    """The load balancer; only an Application Load Balancer."""
     waf: Waf | None = Field(default_factory=Waf)
     shield: Literal["standard"] = "standard"
     """Shield Standard is free and always on; Shield Advanced is not modelled."""
