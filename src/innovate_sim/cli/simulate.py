@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +17,7 @@ from innovate_sim.cli.app import FileArg, app, console
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.units import MINUTES_PER_YEAR
 
-__all__ = ["print_result"]
+__all__ = ["executor_for", "print_result"]
 
 Replications = Annotated[
     int | None, typer.Option("-n", "--replications", help="Replications (default: the scenario's).")
@@ -26,6 +29,26 @@ Workers = Annotated[int, typer.Option("--workers", "-w", help="Worker processes 
 OutDir = Annotated[
     Path | None, typer.Option("--out", "-o", help="Folder for summary.json, CSV tables, report.")
 ]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        help="Run on a Dask cluster: the scheduler address (tcp://host:8786), or 'local' "
+        "for a local cluster. Needs innovate_sim[dask].",
+    ),
+]
+
+
+@contextmanager
+def executor_for(dask: str | None) -> Iterator[Executor | None]:
+    """The Dask executor for ``--dask ADDRESS`` (closed on exit), or None."""
+    if dask is None:
+        yield None
+        return
+    from innovate_sim.experiments.dask import dask_session
+
+    with dask_session(dask) as executor:
+        yield executor
 
 
 def _progress() -> Progress:
@@ -147,6 +170,7 @@ def run(
     seed: Seed = None,
     workers: Workers = 1,
     out: OutDir = None,
+    dask: DaskAddress = None,
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
     from innovate_sim.experiments import simulate
@@ -158,12 +182,13 @@ def run(
         raise InnovateSimError("--workers must be at least 1")
     scenario = load_scenario(file)
     count = replications or scenario.replications
-    with _progress() as bar:
+    with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating", total=count)
         result = simulate(
             scenario,
             count,
             seed,
+            executor,
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done),
         )
@@ -191,6 +216,11 @@ def compare(
     replications: Replications = None,
     seed: Seed = None,
     workers: Workers = 1,
+    dask: DaskAddress = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for differences.csv and differences.png."),
+    ] = None,
 ) -> None:
     """Run two scenarios with common random numbers; print paired differences B − A."""
     from innovate_sim.experiments import compare as run_compare
@@ -198,13 +228,14 @@ def compare(
 
     scenario_a, scenario_b = load_scenario(a), load_scenario(b)
     count = replications or scenario_a.replications
-    with _progress() as bar:
+    with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating A and B", total=2 * count)
         comparison = run_compare(
             scenario_a,
             scenario_b,
             count,
             seed,
+            executor,
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
@@ -237,3 +268,26 @@ def compare(
             ci,
         )
     console.print(table)
+    if out is not None:
+        _write_differences(diff, out)
+        console.print(f"wrote differences.csv and differences.png to {out}")
+
+
+def _write_differences(diff: pd.DataFrame, out: Path) -> None:
+    """``differences.csv`` (the whole table) and a dot-and-whisker PNG of it."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text
+    from innovate_sim.reporting.plots import plot_paired_differences
+
+    atomic_write_text(out / "differences.csv", diff.to_csv(index=False))
+    frame = diff.assign(metric=diff["environment"] + ": " + diff["metric"])
+    figure = Figure(figsize=(9.0, max(3.0, 0.45 * len(frame) + 1.5)))
+    plot_paired_differences(
+        frame[["metric", "mean_difference", "ci_low", "ci_high", "unit"]], ax=figure.add_subplot()
+    )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    atomic_write_bytes(out / "differences.png", buffer.getvalue())
