@@ -173,7 +173,9 @@ def test_statistics_of_every_target() -> None:
     assert "0.0% of 3 incidents" in rto["note"]
     assert _row(report, "prod", "rpo")["mean"] == pytest.approx(4.0 / 3)
     month = _row(report, "prod", "monthly_cost_usd")  # the environment: EC2 only
-    assert month["mean"] == pytest.approx(np.mean([200.0, 201.0, 202.0]))
+    # 60 days cover 710 of month 2's 730 hours: the accrued share is scaled to a full month
+    assert month["mean"] == pytest.approx(np.mean([200.0, 201.0, 202.0]) * 730 / 710)
+    assert "scaled to 730 h" in month["note"]
     assert "mean cost of month 2" in month["statistic"]
     per_million = _row(report, "prod", "cost_per_million_requests_usd")
     expected = np.mean([(300.0 + 2 * r) / (d / 1e6) for r, d in enumerate([1e9, 2e9, 1e9])])

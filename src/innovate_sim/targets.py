@@ -434,7 +434,9 @@ def _monthly_cost(
     horizon_h = result.scenario.horizon
     covered_h = min(HOURS_PER_MONTH, horizon_h - (month - 1) * HOURS_PER_MONTH)
     if covered_h < HOURS_PER_MONTH - 1e-9:
-        note += f"; month {month} is partial ({covered_h:g} of 730 h simulated)"
+        # the partial month accrued its simulated share: scale it to a full month
+        totals = totals * (HOURS_PER_MONTH / covered_h)
+        note += f"; month {month} is partial ({covered_h:g} of 730 h simulated, scaled to 730 h)"
     return _per_replication(totals, replications, 0.0), note
 
 

@@ -164,6 +164,7 @@ def _build_environment(
         )
         if timeline:
             model.timeline = []
+            _sample_every(sim, model, scenario.simulation.demand_resolution)
     if env.database is not None:
         model.database = _build_database(sim, scenario, name, env, zones, streams, model)
         if event_log:
@@ -453,6 +454,17 @@ def _initial_state(
     for node in cluster.nodes:
         node.last_pod_change_h = 0.0
     assert all(n.state == RUNNING for n in cluster.nodes)
+
+
+def _sample_every(sim: Simulation, model: EnvironmentModel, step_h: float) -> None:
+    """Record a timeline row at every demand knot (only when a timeline is asked for)."""
+
+    def sample() -> None:
+        model.invalidate()
+        if sim.now + step_h <= sim.horizon_h:
+            sim.after(step_h, sample)
+
+    sim.after(step_h, sample)
 
 
 def _schedule_chaos(model: Model) -> None:

@@ -53,6 +53,17 @@ def months_of(scenario: Scenario) -> int:
     return max(1, -int(-scenario.horizon // HOURS_PER_MONTH))
 
 
+def month_fraction(scenario: Scenario, month: int) -> float:
+    """Share of 730-hour month ``month`` (from 1) inside the horizon."""
+    start = (month - 1) * HOURS_PER_MONTH
+    return max(0.0, min(1.0, (scenario.horizon - start) / HOURS_PER_MONTH))
+
+
+def horizon_months(scenario: Scenario) -> float:
+    """The horizon in 730-hour months (the divisor of a cost per month)."""
+    return scenario.horizon / HOURS_PER_MONTH
+
+
 @lru_cache(maxsize=8)
 def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
     scenario = Scenario.model_validate_json(payload)
@@ -69,6 +80,8 @@ def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
                 network=network_volumes(env, base.requests, 0),
                 storage_gb=base.storage_gb,
             )
+        # a horizon that ends inside this month accrues that share of it
+        share = month_fraction(scenario, month)
         for resource in build_resources(scenario, catalog, month, usage):
             for line in resource.components(catalog):
                 rows.append(
@@ -79,9 +92,9 @@ def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
                         line.service,
                         line.resource,
                         line.component,
-                        line.quantity,
+                        line.quantity * share,
                         line.unit,
-                        line.monthly_usd,
+                        line.monthly_usd * share,
                     )
                 )
     return tuple(rows)

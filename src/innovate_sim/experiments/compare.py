@@ -70,9 +70,9 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
         )
     costs = result.costs
     if not costs.empty:
-        from innovate_sim.cost.accrual import months_of
+        from innovate_sim.cost.accrual import horizon_months
 
-        months = months_of(result.scenario)
+        months = horizon_months(result.scenario)
         per_env = costs.groupby(["replication", "environment"])["usd"].sum() / months
         for (replication, env), usd in per_env.items():
             rows.append((replication, env, "monthly_cost_usd", "USD/month", usd))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from innovate_sim.cost.accrual import accrued_rows, months_of, static_rows
+from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate
 from innovate_sim.scenario import Scenario
@@ -291,8 +291,10 @@ class SimulationResult:
         cost = self.costs
         if not cost.empty:
             totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
-            months = months_of(self.scenario)
+            months = horizon_months(self.scenario)
             for env, per_env in totals.groupby(level="environment", sort=False):
+                if env not in self.scenario.environments:
+                    continue  # organisation-wide lines (free services) count in "all"
                 mean_month = per_env.groupby(level="replication").sum() / months
                 rows.append(
                     self._row(

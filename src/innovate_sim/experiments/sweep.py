@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innovate_sim.cost.accrual import months_of
+from innovate_sim.cost.accrual import horizon_months
 from innovate_sim.errors import ScenarioError
 from innovate_sim.experiments.io import atomic_write_text
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
@@ -110,7 +110,7 @@ class VariantRecord:
         if not costs.empty:
             # The same arithmetic as SimulationResult.summary() for environment "all".
             totals = costs.groupby(["replication", "environment", "month"])["usd"].sum()
-            org = totals.groupby(level="replication").sum() / months_of(result.scenario)
+            org = totals.groupby(level="replication").sum() / horizon_months(result.scenario)
             cost = org.astype(float).tolist()
         return cls(
             label=label,
@@ -163,13 +163,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: Availabilities closer than this (0.1 parts per million) count as equal on the frontier.
+AVAILABILITY_TIE = 1e-7
+
+
 def pareto_mask(cost: Sequence[float], availability: Sequence[float]) -> list[bool]:
     """True where no other point is at least as cheap and as available, and better in one.
 
+    Availabilities within :data:`AVAILABILITY_TIE` count as equal, so a variant
+    is not on the frontier for a difference no replication count could show.
     Points with a missing (NaN) figure are never Pareto-optimal and dominate nothing.
     """
     c = np.asarray(cost, dtype=float)
-    a = np.asarray(availability, dtype=float)
+    a = np.round(np.asarray(availability, dtype=float) / AVAILABILITY_TIE) * AVAILABILITY_TIE
     ok = np.isfinite(c) & np.isfinite(a)
     mask = []
     for i in range(len(c)):
