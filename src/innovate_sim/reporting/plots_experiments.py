@@ -99,8 +99,24 @@ def plot_frontier(
         zorder=4,
         label="Pareto-optimal variant",
     )
+    # stack the labels of points that sit close together instead of overprinting them
+    span_x = float(np.ptp(x[np.isfinite(x)])) if np.isfinite(x).any() else 0.0
+    span_y = float(np.ptp(y[np.isfinite(y)])) if np.isfinite(y).any() else 0.0
+    placed: list[tuple[float, float]] = []
     for label, x_i, y_i in zip(frame["variant"].astype(str), x, y, strict=True):
-        ax.annotate(label, (x_i, y_i), xytext=(5, 5), textcoords="offset points", fontsize="small")
+        near = sum(
+            1
+            for px, py in placed
+            if abs(px - x_i) <= 0.08 * (span_x or 1.0) and abs(py - y_i) <= 0.08 * (span_y or 1.0)
+        )
+        placed.append((x_i, y_i))
+        ax.annotate(
+            label,
+            (x_i, y_i),
+            xytext=(5, 5 + 11 * near),
+            textcoords="offset points",
+            fontsize="small",
+        )
     missing = ~np.isfinite(frame[[cost_low, cost_high, avail_low, avail_high]].to_numpy(float))
     if missing.any():
         ax.plot([], [], " ", label="no error bar: CI not defined (1 replication)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,9 @@ def plot_timeline(
     right.set_ylabel("Nodes, replicas, pending pods (count)")
 
     ax.set_xlim(start, start + hours)
-    step = 3.0 if hours <= 24 else 6.0 if hours <= 72 else HOURS_PER_DAY
+    # about eight ticks whatever the window: 5 minutes up to a day
+    steps = (1 / 12, 1 / 6, 0.25, 0.5, 1.0, 2.0, 3.0, 6.0, 12.0, HOURS_PER_DAY)
+    step = next((s for s in steps if hours / s <= 8), HOURS_PER_DAY * math.ceil(hours / 192))
     ax.xaxis.set_major_locator(MultipleLocator(step))
     ax.xaxis.set_major_formatter(hour_of_day_formatter())
     ax.set_xlabel("Time of day (hh:mm; day = simulation hours // 24)")
