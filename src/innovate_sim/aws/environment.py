@@ -199,5 +199,7 @@ class EnvironmentModel:
             if not zone.up:
                 counts[zone.cause] = counts.get(zone.cause, 0) + 1
         if not counts:
-            return "capacity-shortfall"
+            # nothing was lost: the replicas are just too few — because nothing can scale
+            # while the control plane is down, or because scaling lags demand
+            return "eks-control-plane" if not self.control_plane.up else "capacity-shortfall"
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
