@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -15,6 +15,10 @@ from rich.table import Table
 
 from innovate_sim.cli.app import FileArg, app, console
 from innovate_sim.errors import InnovateSimError
+
+if TYPE_CHECKING:
+    from innovate_sim.experiments import SimulationResult
+    from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
 __all__ = ["executor_for", "print_result"]
@@ -173,18 +177,32 @@ def run(
     dask: DaskAddress = None,
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
-    from innovate_sim.experiments import simulate
     from innovate_sim.scenario import load_scenario
+
+    result = simulate_scenario(load_scenario(file), replications, seed, workers, dask)
+    print_result(result)
+    if out is not None:
+        save_outputs(result, out)
+
+
+def simulate_scenario(
+    scenario: Scenario,
+    replications: int | None,
+    seed: int | None,
+    workers: int,
+    dask: str | None,
+) -> SimulationResult:
+    """Simulate with the command line's options and a progress bar."""
+    from innovate_sim.experiments import simulate
 
     if replications is not None and replications < 1:
         raise InnovateSimError("--replications must be at least 1")
     if workers < 1:
         raise InnovateSimError("--workers must be at least 1")
-    scenario = load_scenario(file)
     count = replications or scenario.replications
     with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating", total=count)
-        result = simulate(
+        return simulate(
             scenario,
             count,
             seed,
@@ -192,21 +210,16 @@ def run(
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done),
         )
-    print_result(result)
-    if out is not None:
-        from innovate_sim.experiments.io import save_result
-
-        written = save_result(result, out)
-        _write_report(result, out)
-        console.print(f"wrote {len(written)} files to {out}")
 
 
-def _write_report(result: object, out: Path) -> None:
-    try:
-        from innovate_sim.reporting.report import write_report
-    except ImportError:  # the report module is optional until it lands
-        return
-    write_report(result, out)
+def save_outputs(result: SimulationResult, out: Path) -> None:
+    """Write the result's tables and its report into ``out`` (atomically)."""
+    from innovate_sim.experiments.io import save_result
+    from innovate_sim.reporting.report import write_report
+
+    written = save_result(result, out)
+    written += write_report(result, out)
+    console.print(f"wrote {len(written)} files to {out}")
 
 
 @app.command()

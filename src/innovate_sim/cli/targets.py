@@ -14,7 +14,15 @@ from typing import Annotated
 import typer
 
 from innovate_sim.cli.app import FileArg, app, console
-from innovate_sim.cli.simulate import OutDir, Replications, Seed, Workers, _progress
+from innovate_sim.cli.simulate import (
+    DaskAddress,
+    OutDir,
+    Replications,
+    Seed,
+    Workers,
+    save_outputs,
+    simulate_scenario,
+)
 from innovate_sim.errors import InnovateSimError
 
 __all__ = ["check", "report"]
@@ -27,28 +35,15 @@ def check(
     seed: Seed = None,
     workers: Workers = 1,
     out: OutDir = None,
+    dask: DaskAddress = None,
 ) -> None:
     """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
-    from innovate_sim.experiments import simulate
     from innovate_sim.scenario import load_scenario
     from innovate_sim.targets import validate_targets
 
-    if replications is not None and replications < 1:
-        raise InnovateSimError("--replications must be at least 1")
-    if workers < 1:
-        raise InnovateSimError("--workers must be at least 1")
     scenario = load_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation
-    count = replications or scenario.replications
-    with _progress() as bar:
-        task = bar.add_task("simulating", total=count)
-        result = simulate(
-            scenario,
-            count,
-            seed,
-            workers=workers,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+    result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
@@ -60,12 +55,7 @@ def check(
     report = result.check()
     report.render(console)
     if out is not None:
-        from innovate_sim.experiments.io import save_result
-        from innovate_sim.reporting.report import write_report
-
-        written = save_result(result, out)
-        written += write_report(result, out)
-        console.print(f"wrote {len(written)} files to {out}")
+        save_outputs(result, out)
     raise typer.Exit(report.exit_code)
 
 
