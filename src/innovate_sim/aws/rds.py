@@ -235,8 +235,11 @@ class Database:
         if zone.up:
             for instance in self.instances:
                 if instance.zone is zone and not instance.failed:
-                    if self.multi and instance is not self.primary:
-                        # the standby resynchronises: a rebuild before it is healthy again
+                    if self.multi and self.primary is not None and instance is not self.primary:
+                        # a writer ran elsewhere meanwhile: the returning standby
+                        # resynchronises (a rebuild) before it is healthy again. With no
+                        # primary, nothing moved on: the instance returns as it was (its
+                        # data is current, replication being synchronous) and can lead.
                         instance.healthy = False
                         instance.failed = True
                         instance.repair = self.sim.after(

@@ -15,6 +15,7 @@ by key, ``null`` deletes a key, anything else replaces.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from pathlib import Path
@@ -102,7 +103,10 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
+            if isinstance(value, int) and not isinstance(value, bool):
+                float(value)  # beyond any float: no field holds it, and unit parsing overflows
+            return value
         except yaml.YAMLError as exc:
             raise self._error(node, path, f"cannot read value: {exc}") from None
         except (ValueError, TypeError, OverflowError) as exc:
@@ -241,6 +245,10 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
             raise ScenarioError(
                 f"{path}:{line}: extends: no such file {base!r} (looked in {path.parent})"
             )
+        if base_path.is_dir():
+            raise ScenarioError(
+                f"{path}:{line}: extends: {base!r} is a folder, not a scenario file"
+            )
         if base_path.resolve() in (*chain, resolved):
             cycle = " -> ".join(p.name for p in (*chain, resolved, base_path.resolve()))
             raise ScenarioError(f"{path}:{line}: extends: {base!r} makes a cycle: {cycle}")
@@ -267,10 +275,9 @@ def _resolve_trace(data: dict[str, Any], path: Path) -> None:
         demand = env.get("demand") if isinstance(env, dict) else None
         trace = demand.get("trace") if isinstance(demand, dict) else None
         if isinstance(trace, dict) and isinstance(trace.get("file"), str):
-            try:
+            # A name the OS refuses (too long, a NUL byte) stays as written.
+            with contextlib.suppress(OSError, ValueError):
                 trace["file"] = str((path.parent / trace["file"]).resolve())
-            except (OSError, ValueError):  # not a usable file name: validation reports it
-                pass
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -311,7 +318,13 @@ def _validate(data: dict[str, Any], origins: Origins, source: str) -> Scenario:
 def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> ScenarioError:
     problems: list[tuple[str, str]] = []
     for error in exc.errors(include_url=False):
-        loc: Path_ = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        raw: Path_ = tuple(error["loc"])
+        if error["type"] == "extra_forbidden" and raw:
+            # the last part is the unknown key itself, even when it reads like a union
+            # tag ('uniform', 'str' …): keep it, or the message loses its field
+            loc: Path_ = (*(p for p in raw[:-1] if not _is_union_tag(p)), raw[-1])
+        else:
+            loc = tuple(p for p in raw if not _is_union_tag(p))
         if loc and loc[-1] == "[key]":  # a bad mapping key: locate the key itself
             loc = loc[:-1]
         message = error["msg"]
