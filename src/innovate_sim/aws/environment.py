@@ -96,12 +96,15 @@ class EnvironmentModel:
         nodes = spot = 0
         rate = 0.0
         pending = 0
+        kinds: dict[tuple[str, str, str], int] = {}
         if self.cluster is not None:
             pending = len(self.cluster.pending)
             for node in self.cluster.nodes:
                 nodes += 1
                 spot += node.capacity_type == "spot"
                 rate += node.price_usd_per_hour
+                kind = (node.itype.name, node.zone.name, node.capacity_type)
+                kinds[kind] = kinds.get(kind, 0) + 1
         self.timeline.append(  # type: ignore[union-attr]
             (
                 now,
@@ -114,6 +117,7 @@ class EnvironmentModel:
                 spot,
                 nodes - spot,
                 rate,
+                tuple(sorted(kinds.items())),
             )
         )
 

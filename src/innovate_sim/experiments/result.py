@@ -245,21 +245,34 @@ class SimulationResult:
         rows = [{"replication": o.replication, **c} for o in self._ok for c in o.counters]
         return pd.DataFrame(rows)
 
-    def timeline(self, replication: int = 0) -> pd.DataFrame:
-        """The service and cluster state at every change of one replication.
+    def timeline(self, replication: int = 0, *, nodes_by_kind: bool = False) -> pd.DataFrame:
+        """The service and cluster state of one replication, at every change and demand step.
 
         The replication is simulated again with recording on; it is
         identical to the one summarised because its random streams depend only
         on the seed and the replication number.
+
+        Args:
+            replication: which replication.
+            nodes_by_kind: instead of the state table, return the node count by
+                instance type, AZ and capacity type at each of those moments
+                (long format: t_h, environment, instance_type, zone, capacity_type, nodes).
         """
         outcome = run_replication(self.scenario, self.seed, replication, timeline=True)
         if outcome.error is not None:
             raise RuntimeError(f"replication {replication} failed: {outcome.error}")
-        rows = [
-            (row[0], env, *row[1:])
-            for env, samples in (outcome.timeline or {}).items()
-            for row in samples
-        ]
+        samples = [(env, row) for env, rows in (outcome.timeline or {}).items() for row in rows]
+        if nodes_by_kind:
+            kinds = [
+                (row[0], env, itype, zone, capacity, count)
+                for env, row in samples
+                for (itype, zone, capacity), count in row[-1]
+            ]
+            return pd.DataFrame(
+                kinds,
+                columns=["t_h", "environment", "instance_type", "zone", "capacity_type", "nodes"],
+            )
+        rows = [(row[0], env, *row[1:-1]) for env, row in samples]
         return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
     # -- summaries ------------------------------------------------------------------------------
