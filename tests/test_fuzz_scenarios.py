@@ -594,3 +594,12 @@ def test_unknown_keys_named_like_union_tags_are_located(folder: Path, key: str) 
     message = str(info.value)
     assert f"environments.prod.network.{key}: unknown key {key!r}" in message, message
     assert check_one(folder, "prod.yaml", yaml.safe_dump(data)) == "scenario-error"
+
+
+@pytest.mark.parametrize("value", ["!!bool maybe", "!!bool 'yes é'", "!!float [1]", "!!int {}"])
+def test_explicit_plain_tags_on_wrong_values_are_located(tmp_path: Path, value: str) -> None:
+    """Found by the long fuzz run: PyYAML raised KeyError for '!!bool' on a non-boolean."""
+    path = tmp_path / "tagged.yaml"
+    path.write_text(f"name: x\naccounts: [a]\ndescription: {value}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"tagged\.yaml:3: "):
+        load_scenario(path)

@@ -109,9 +109,10 @@ class _Builder:
             return value
         except yaml.YAMLError as exc:
             raise self._error(node, path, f"cannot read value: {exc}") from None
-        except (ValueError, TypeError, OverflowError) as exc:
-            # An explicit plain tag on a value it cannot hold ('!!int abc'), or an
-            # integer longer than Python converts (more than 4300 digits).
+        except Exception as exc:  # any failure to read one plain scalar
+            # An explicit plain tag on a value it cannot hold ('!!int abc' raises
+            # ValueError, '!!bool maybe' a KeyError inside PyYAML), or an integer
+            # longer than Python converts (more than 4300 digits).
             raise self._error(node, path, f"cannot read value {node.value!r:.80}: {exc}") from None
 
     def _error(self, node: Node, path: Path_, message: str) -> ScenarioError:
