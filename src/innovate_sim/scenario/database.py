@@ -39,7 +39,10 @@ class Storage(ScenarioModel):
     @property
     def baseline_iops(self) -> int:
         """IOPS included with gp3 at this size (Infracost internal/resources/aws/db_instance.go)."""
-        return 12000 if self.allocated_gb >= 400 else 3000
+        rule = default("billing.rds_gp3_included_iops")
+        if self.allocated_gb >= rule["threshold_gb"]:
+            return int(rule["from_threshold"])
+        return int(rule["below_threshold"])
 
     @model_validator(mode="after")
     def _iops_for_gp3(self) -> Storage:

@@ -30,18 +30,15 @@ from dataclasses import dataclass
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource, gb_from_kb
 from innovate_sim.pricing import PriceCatalog
+from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.network import Ingress, Traffic
 from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 __all__ = ["LCU_DIMENSIONS", "ApplicationLoadBalancer"]
 
-#: What one LCU provides (AWS definition of the billing unit, not a price).
-LCU_DIMENSIONS = {
-    "new_connections_per_s": 25.0,
-    "active_connections": 3000.0,
-    "processed_gb_per_h": 1.0,
-    "rule_evaluations_per_s": 1000.0,
-    "free_rules_per_request": 10.0,
+#: What one LCU provides (AWS's definition of the billing unit; package data with its source).
+LCU_DIMENSIONS: dict[str, float] = {
+    name: float(value) for name, value in default("billing.alb_lcu").items()
 }
 
 

@@ -23,6 +23,7 @@ from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
 from innovate_sim.errors import PriceNotFound
 from innovate_sim.pricing import PriceCatalog
+from innovate_sim.scenario.defaults import default
 
 __all__ = [
     "FREE_INTERNET_OUT_GB",
@@ -33,15 +34,16 @@ __all__ = [
     "internet_egress",
 ]
 
-#: First GB a month of data out to the internet that AWS does not bill, organisation-wide
-#: (catalog notes of ``DataTransfer/out to internet first 10 TB``).
-FREE_INTERNET_OUT_GB = 100.0
+#: First GB a month of data out to the internet that AWS does not bill, organisation-wide.
+FREE_INTERNET_OUT_GB = float(default("billing.free_internet_out_gb_per_month"))
 
-#: ``(catalog SKU, GB in the tier)`` in order; the size is what the SKU's name says.
+_TIER_GB = [float(gb) for gb in default("billing.internet_out_tier_gb")]
+
+#: ``(catalog SKU, GB in the tier)`` in order (sizes from package data, with their source).
 INTERNET_OUT_TIERS: tuple[tuple[str, float], ...] = (
-    ("out to internet first 10 TB", 10 * 1024.0),
-    ("out to internet next 40 TB", 40 * 1024.0),
-    ("out to internet next 100 TB", 100 * 1024.0),
+    ("out to internet first 10 TB", _TIER_GB[0]),
+    ("out to internet next 40 TB", _TIER_GB[1]),
+    ("out to internet next 100 TB", _TIER_GB[2]),
     ("out to internet over 150 TB", math.inf),  # not in the catalog: PriceNotFound if reached
 )
 
