@@ -207,6 +207,7 @@ class Cluster:
         self.allocation: dict[tuple[str, int], float] = {}
         self._next_id = 0
         self._schedule_timer: Timer | None = None
+        self._evictions_waiting: list[Node] = []
         #: called when pods stay unschedulable (Karpenter's trigger)
         self.on_unschedulable: Callable[[], None] = lambda: None
         #: called when a node's pods or state change (consolidation's trigger)
@@ -350,7 +351,7 @@ class Cluster:
         if node.alive or node.state != RUNNING:
             return
         if not self.control_plane.up:
-            node.timers.append(self.sim.after(1.0 / 60.0, lambda: self._evict_all(node)))
+            self._evictions_waiting.append(node)  # the controller evicts once it is back
             return
         self._log(f"node-evicted:{node.id}")
         for pod in list(node.pods):
@@ -522,6 +523,9 @@ class Cluster:
             self._schedule_timer = self.sim.after(0.0, self._schedule)
 
     def _control_plane_back(self) -> None:
+        waiting, self._evictions_waiting = self._evictions_waiting, []
+        for node in waiting:
+            self._evict_all(node)
         self.request_scheduling()
 
     def _schedule(self) -> None:
