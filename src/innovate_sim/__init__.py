@@ -87,7 +87,7 @@ if TYPE_CHECKING:
         ScenarioError,
         UnitError,
     )
-    from innovate_sim.experiments import (
+    from innovate_sim.experiments import (  # type: ignore[no-redef]
         Comparison,
         SimulationResult,
         SweepResult,

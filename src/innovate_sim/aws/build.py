@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from innovate_sim.aws.cluster import RUNNING, Cluster, Node, PoolState, WorkloadState
 from innovate_sim.aws.demand import DemandCurve
@@ -215,13 +216,14 @@ def _build_database(
         log_phase_h=streams.stream(f"rds-log-phase/{name}").random() * recovery.log_upload_interval,
     )
 
+    def mark_rpo() -> None:
+        if model.recorder is not None:
+            model.recorder.mark_rpo(database.outages[-1].rpo_h)
+
     def changed() -> None:
         model.invalidate()
         if database.writable and database.outages and database.outages[-1].rpo_h > 0:
-            model.invalidate()
-            sim.after(
-                0.0, lambda: model.recorder and model.recorder.mark_rpo(database.outages[-1].rpo_h)
-            )
+            sim.after(0.0, mark_rpo)  # after the flush that closes the incident
 
     database.on_change = changed
     rate = scenario.failures.rds_instance.rate
@@ -230,25 +232,38 @@ def _build_database(
             sim,
             streams.stream(f"rds-instance/{name}/{instance.index}"),
             rate,
-            lambda i=instance.index: database.fail_instance(i),
+            partial(database.fail_instance, instance.index),
         )
     maintenance = spec.maintenance
     patch_downtime = _sampler(maintenance.single_az_patch_downtime, streams, f"rds-patch/{name}")
     upgrade_duration = _sampler(maintenance.engine_upgrade_duration, streams, f"rds-upgrade/{name}")
     window = maintenance.window_start_h
+
+    def patch() -> None:
+        database.os_patch(patch_downtime())
+
+    def upgrade() -> None:
+        database.engine_upgrade(upgrade_duration())
+
+    def in_next_window(action: Callable[[], None]) -> Callable[[], None]:
+        """Maintenance that arrives now is applied in the next weekly window."""
+
+        def schedule() -> None:
+            sim.at(database.next_window_h(window), action)
+
+        return schedule
+
     poisson_events(
         sim,
         streams.stream(f"rds-os-patch/{name}"),
         maintenance.os_patch_rate,
-        lambda: sim.at(database.next_window_h(window), lambda: database.os_patch(patch_downtime())),
+        in_next_window(patch),
     )
     poisson_events(
         sim,
         streams.stream(f"rds-engine-upgrade/{name}"),
         maintenance.engine_upgrade_rate,
-        lambda: sim.at(
-            database.next_window_h(window), lambda: database.engine_upgrade(upgrade_duration())
-        ),
+        in_next_window(upgrade),
     )
     return database
 
@@ -467,8 +482,25 @@ def _sample_every(sim: Simulation, model: EnvironmentModel, step_h: float) -> No
     sim.after(step_h, sample)
 
 
+def _outage(
+    sim: Simulation,
+    at_h: float,
+    duration_h: float,
+    fail: Callable[[], None],
+    repair: Callable[[], None],
+) -> None:
+    """``fail`` at ``at_h`` and ``repair`` ``duration_h`` later."""
+
+    def begin() -> None:
+        fail()
+        sim.after(duration_h, repair)
+
+    sim.at(at_h, begin)
+
+
 def _schedule_chaos(model: Model) -> None:
     sim = model.sim
+    region = model.region
     for event in model.scenario.chaos:
         env = model.environments[event.environment]
         zone_index = event.az or 0
@@ -476,32 +508,28 @@ def _schedule_chaos(model: Model) -> None:
         kind = event.fail
         if kind == "az":
             zone = env.zones[zone_index]
-            sim.at(
-                event.at, lambda z=zone, d=duration: (z.fail("az-outage"), sim.after(d, z.repair))
-            )
+            _outage(sim, event.at, duration, partial(zone.fail, "az-outage"), zone.repair)
         elif kind == "region":
-            sim.at(
+            _outage(
+                sim,
                 event.at,
-                lambda d=duration: (
-                    model.region.set_up(False),
-                    sim.after(d, lambda: model.region.set_up(True)),
-                ),
+                duration,
+                partial(region.set_up, False),
+                partial(region.set_up, True),
             )
         elif kind == "nat-gateway":
             nat = env.egress.gateway_for(zone_index)
             if nat is not None:
-                sim.at(event.at, lambda n=nat, d=duration: (n.fail(), sim.after(d, n.repair)))
+                _outage(sim, event.at, duration, nat.fail, nat.repair)
         elif kind == "eks-control-plane":
-            sim.at(
-                event.at,
-                lambda cp=env.control_plane, d=duration: (cp.fail(), sim.after(d, cp.repair)),
-            )
+            cp = env.control_plane
+            _outage(sim, event.at, duration, cp.fail, cp.repair)
         elif kind == "rds-primary" and env.database is not None:
             sim.at(event.at, env.database.fail_primary)
         elif kind == "rds-reboot-failover" and env.database is not None:
             sim.at(event.at, env.database.reboot_with_failover)
         elif kind in ("node", "spot-interruption") and env.cluster is not None:
-            sim.at(event.at, lambda e=env, z=zone_index, k=kind: _chaos_node(e, z, k))
+            sim.at(event.at, partial(_chaos_node, env, zone_index, kind))
 
 
 def _chaos_node(env: EnvironmentModel, zone: int, kind: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
@@ -225,7 +226,7 @@ class Cluster:
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
-            zone.listeners.append(lambda z=zone: self._zone_changed(z))
+            zone.listeners.append(partial(self._zone_changed, zone))
 
     def _log(self, what: str) -> None:
         if self.events is not None:

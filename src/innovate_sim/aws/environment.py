@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
 from innovate_sim.aws.demand import DemandCurve
@@ -45,7 +46,7 @@ class EnvironmentModel:
     karpenter: Karpenter | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
-    timeline: list[tuple[float, ...]] | None = None
+    timeline: list[tuple[Any, ...]] | None = None
     egress_up_h: float = 0.0
     database_up_h: float = 0.0
     _flush: Timer | None = None

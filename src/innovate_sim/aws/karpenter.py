@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
@@ -217,9 +218,7 @@ class Karpenter:
             )
             if latency > self.spec.registration_timeout:
                 # Karpenter deletes a NodeClaim that never registers and tries again
-                self.sim.after(
-                    self.spec.registration_timeout, lambda n=node: self._expired_claim(n)
-                )
+                self.sim.after(self.spec.registration_timeout, partial(self._expired_claim, node))
             for request in claim.pods:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from innovate_sim.aws.infrastructure import Zone
 from innovate_sim.engine import Simulation, Timer
@@ -104,7 +105,7 @@ class Database:
             self.instances.append(DbInstance(i, zone))
         self.primary = self.instances[0]
         for zone in {id(z): z for z in self.zones}.values():
-            zone.listeners.append(lambda z=zone: self._zone_changed(z))
+            zone.listeners.append(partial(self._zone_changed, zone))
 
     # -- bookkeeping -----------------------------------------------------------------------------
 
@@ -243,7 +244,7 @@ class Database:
                         instance.healthy = False
                         instance.failed = True
                         instance.repair = self.sim.after(
-                            self.rebuild(), lambda i=instance: self._instance_repaired(i)
+                            self.rebuild(), partial(self._instance_repaired, instance)
                         )
                     else:
                         instance.healthy = True
@@ -260,7 +261,7 @@ class Database:
                 instance.healthy = False
                 instance.zone = self._standby_zone(instance, avoid=zone) or zone
                 instance.repair = self.sim.after(
-                    self.rebuild(), lambda i=instance: self._instance_repaired(i)
+                    self.rebuild(), partial(self._instance_repaired, instance)
                 )
 
     def _plan_restore(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from innovate_sim._frames import iter_rows
 from innovate_sim.cli.app import FileArg, app, console
 from innovate_sim.errors import InnovateSimError
 
@@ -93,7 +94,8 @@ def print_result(result: object, top: int = 5) -> None:
     table = Table(title=f"Forecast (mean, {level}: {prov['ci_method']})")
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
-    for row in summary.itertuples(index=False):
+    for row in iter_rows(summary):
+        fmt: Callable[[float], str]
         if row.unit == "fraction":
             fmt = _pct
         elif row.unit.startswith("USD"):
@@ -128,7 +130,7 @@ def print_result(result: object, top: int = 5) -> None:
         ].mean()
         for env, group in means.groupby("environment", sort=False):
             total = group["lost_requests"].sum()
-            for row in group.sort_values("lost_requests", ascending=False).itertuples(index=False):
+            for row in iter_rows(group.sort_values("lost_requests", ascending=False)):
                 share = row.lost_requests / total if total > 0 else 0.0
                 causes.add_row(
                     str(env),
@@ -153,7 +155,7 @@ def print_result(result: object, top: int = 5) -> None:
             "RPO (min)",
         ):
             table.add_column(column, justify="right")
-        for row in worst.itertuples(index=False):
+        for row in iter_rows(worst):
             table.add_row(
                 str(row.replication),
                 row.environment,
@@ -260,7 +262,8 @@ def compare(
     )
     for column in ("environment", "metric", "A", "B", "B − A", level):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
-    for row in diff.itertuples(index=False):
+    for row in iter_rows(diff):
+        fmt: Callable[[float], str]
         if row.unit == "fraction":
             fmt = _pct
         elif row.unit.startswith("USD"):

@@ -12,6 +12,7 @@ import typer
 import yaml
 from rich.table import Table
 
+from innovate_sim._frames import iter_rows
 from innovate_sim.cli.app import app, console
 from innovate_sim.cli.simulate import (
     DaskAddress,
@@ -117,7 +118,7 @@ def print_sweep(result: Any) -> None:
     console.print(
         "◆ Pareto set (no other variant is at least as cheap and as available), cheapest first:"
     )
-    for r in frontier.itertuples(index=False):
+    for r in iter_rows(frontier):
         console.print(
             f"  {r.variant}: {_usd(r.monthly_cost_usd)}/month, "
             f"{_pct(r.request_availability)} of requests served"

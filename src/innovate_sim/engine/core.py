@@ -10,6 +10,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL, URGENT
 
 __all__ = ["Interrupt", "Simulation", "Timer"]
 
@@ -75,7 +76,7 @@ class Simulation:
         event.callbacks.append(timer._fire)  # type: ignore[union-attr]
         event._ok = True
         event._value = None
-        self.env.schedule(event, priority=0 if urgent else 1, delay=delay_h)
+        self.env.schedule(event, priority=URGENT if urgent else NORMAL, delay=delay_h)
         return timer
 
     def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from innovate_sim._frames import iter_rows
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import Progress, simulate
 from innovate_sim.experiments.stats import estimate
@@ -37,7 +38,7 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
     """Long table: replication, environment, metric, unit, value."""
     years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
     rows = []
-    for row in result.availability.itertuples(index=False):
+    for row in iter_rows(result.availability):
         env = row.environment
         rows += [
             (row.replication, env, "request_availability", "fraction", row.request_availability),
@@ -58,7 +59,7 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
             (row.replication, env, "incidents_per_year", "1/year", row.incidents / years),
         ]
     lost = result.downtime_by_cause
-    for row in lost.itertuples(index=False):
+    for row in iter_rows(lost):
         rows.append(
             (
                 row.replication,
@@ -74,10 +75,11 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
 
         months = horizon_months(result.scenario)
         per_env = costs.groupby(["replication", "environment"])["usd"].sum() / months
-        for (replication, env), usd in per_env.items():
-            rows.append((replication, env, "monthly_cost_usd", "USD/month", usd))
-        for replication, usd in (costs.groupby("replication")["usd"].sum() / months).items():
-            rows.append((replication, "all", "monthly_cost_usd", "USD/month", usd))
+        for key, usd in per_env.items():
+            pair: tuple[int, str] = key  # type: ignore[assignment]  # (replication, environment)
+            rows.append((pair[0], pair[1], "monthly_cost_usd", "USD/month", usd))
+        for total_key, usd in (costs.groupby("replication")["usd"].sum() / months).items():
+            rows.append((total_key, "all", "monthly_cost_usd", "USD/month", usd))
     return pd.DataFrame(rows, columns=["replication", "environment", "metric", "unit", "value"])
 
 

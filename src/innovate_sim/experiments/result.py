@@ -166,12 +166,9 @@ class SimulationResult:
             [(o.replication, e, c, v) for o in self._ok for e, c, v in o.lost_by_cause],
             columns=["replication", "environment", "cause", "lost_requests"],
         )
-        minutes = (
-            self.incidents.groupby(["replication", "environment", "cause"], as_index=False)[
-                "duration_min"
-            ]
-            .sum()
-            .rename(columns={"duration_min": "incident_min"})
+        grouped = self.incidents.groupby(["replication", "environment", "cause"], as_index=False)
+        minutes = pd.DataFrame(grouped["duration_min"].sum()).rename(
+            columns={"duration_min": "incident_min"}
         )
         table = lost.merge(minutes, how="outer", on=["replication", "environment", "cause"])
         if table.empty:
@@ -221,9 +218,10 @@ class SimulationResult:
     @cached_property
     def monthly_cost(self) -> pd.DataFrame:
         """Total USD per replication × month × account × environment × service."""
-        return self.costs.groupby(
+        totals: pd.DataFrame = self.costs.groupby(  # type: ignore[assignment]  # as_index=False
             ["replication", "month", "account", "environment", "service"], as_index=False
         )["usd"].sum()
+        return totals
 
     @cached_property
     def workload_costs(self) -> pd.DataFrame:
@@ -261,7 +259,9 @@ class SimulationResult:
         outcome = run_replication(self.scenario, self.seed, replication, timeline=True)
         if outcome.error is not None:
             raise RuntimeError(f"replication {replication} failed: {outcome.error}")
-        samples = [(env, row) for env, rows in (outcome.timeline or {}).items() for row in rows]
+        samples: list[tuple[str, Any]] = [
+            (env, row) for env, rows in (outcome.timeline or {}).items() for row in rows
+        ]
         if nodes_by_kind:
             kinds = [
                 (row[0], env, itype, zone, capacity, count)

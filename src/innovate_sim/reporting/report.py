@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 
+from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
 from innovate_sim.reporting.assumptions import (
@@ -231,7 +232,7 @@ def _key_figures(result: Any) -> list[Block]:
         return [Heading("Key figures"), Paragraph("No replication completed.", "fail")]
     level = f"{result.confidence * 100:g}% CI"
     rows = []
-    for row in summary.itertuples(index=False):
+    for row in iter_rows(summary):
         n = int(row.n)
         rows.append(
             [
@@ -291,9 +292,8 @@ def _downtime(result: Any) -> list[Block]:
     rows = []
     for env, group in means.groupby("environment", sort=False):
         total = group["lost_requests"].sum()
-        for row in group.sort_values(
-            ["lost_requests", "cause"], ascending=[False, True]
-        ).itertuples(index=False):
+        ordered = group.sort_values(["lost_requests", "cause"], ascending=[False, True])
+        for row in iter_rows(ordered):
             share = row.lost_requests / total if total > 0 else 0.0
             rows.append(
                 [
@@ -350,7 +350,7 @@ def _incidents(result: Any) -> list[Block]:
             f"{row.min_success_fraction * 100:.1f}%",
             f"{row.rpo_min:.2f}",
         ]
-        for row in worst.itertuples(index=False)
+        for row in iter_rows(worst)
     ]
     columns = [
         "replication",

@@ -33,6 +33,8 @@ __all__ = [
 
 CapacityType = Literal["on-demand", "spot"]
 Arch = Literal["arm64", "amd64"]
+_ON_DEMAND: tuple[CapacityType, ...] = ("on-demand",)
+_ARM64: tuple[Arch, ...] = ("arm64",)
 
 
 def _as_list(value: object) -> object:
@@ -63,9 +65,9 @@ class NodePool(ScenarioModel):
     provisioner: Literal["managed", "karpenter"] = "karpenter"
     """'managed': a fixed-size managed node group that replaces failed nodes;
     'karpenter': nodes launched and removed by Karpenter for pending pods."""
-    capacity_type: list[CapacityType] = Field(default_factory=lambda: ["on-demand"])
+    capacity_type: list[CapacityType] = Field(default_factory=lambda: list(_ON_DEMAND))
     """Capacity types allowed; with several, Karpenter prefers spot and falls back."""
-    arch: list[Arch] = Field(default_factory=lambda: ["arm64"])
+    arch: list[Arch] = Field(default_factory=lambda: list(_ARM64))
     """CPU architectures allowed: arm64 (Graviton) and/or amd64 (x86)."""
     families: list[str] | None = None
     """Instance families allowed (e.g. m7g, m6g); all families of the catalog if omitted."""

@@ -180,7 +180,7 @@ class Database(ScenarioModel):
     """`single-az`, `multi-az` (one synchronous standby) or `multi-az-cluster` (two readable
     standbys, needs 3 AZs).
     """
-    primary_az: ZoneRef = "a"
+    primary_az: ZoneRef = Field(default="a")  # type: ignore[assignment]  # parsed by validate_default
     """AZ of the primary instance (and of a Single-AZ instance)."""
     storage: Storage
     backups: Backups = Field(default_factory=Backups)

@@ -24,7 +24,7 @@ class Spike(ScenarioModel):
     """How long demand stays at the full multiplier (ramps not included)."""
     multiplier: float = Field(gt=0, le=1000)
     """Demand during the spike relative to the profile."""
-    ramp: Duration = "0s"
+    ramp: Duration = Field(default="0s")  # type: ignore[assignment]  # parsed by validate_default
     """Linear ramp up before and down after the spike."""
     every: Duration | None = None
     """Repeat period (e.g. 7d); once if omitted."""

@@ -340,7 +340,11 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         where = f"{file}:{line}" if line else file
         problems.append((f"{where}: {_field(loc)}", message))
     seen: set[tuple[str, str]] = set()
-    unique = [p for p in problems if not (p in seen or seen.add(p))]
+    unique = []
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            unique.append(problem)
     lines = [f"{where}: {message}" for where, message in unique[:8]]
     if len(unique) > 8:
         lines.append(f"… and {len(unique) - 8} more problems")

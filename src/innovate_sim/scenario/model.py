@@ -95,7 +95,7 @@ class SimulationSettings(ScenarioModel):
     """Time counts as available when at least this share of requests succeeds."""
     confidence_level: Fraction = default("simulation.confidence_level")
     """Confidence level of every interval reported (at least 50 %, below 100 %)."""
-    demand_resolution: PositiveDuration = "15m"
+    demand_resolution: PositiveDuration = Field(default="15m")  # type: ignore[assignment]  # parsed by validate_default
     """Spacing of the knots of the piecewise-linear demand curve."""
 
     @field_validator("confidence_level")
@@ -119,7 +119,7 @@ class Scenario(ScenarioModel):
     """Base file(s) this one overrides; resolved by the loader (null after loading)."""
     region: str = "us-east-1"
     """AWS region; selects the price catalog (us-east-1 ships)."""
-    horizon: PositiveDuration = "1y"
+    horizon: PositiveDuration = Field(default="1y")  # type: ignore[assignment]  # parsed by validate_default
     """Simulated time of one replication (at most 10y)."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Replications run unless the caller gives a number (`-n`)."""

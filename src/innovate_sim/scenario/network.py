@@ -156,7 +156,7 @@ class Ingress(ScenarioModel):
     """Public IPv4 addresses of the ALB; default one per AZ."""
     requests_per_connection: float = Field(default=10.0, gt=0)
     """Requests carried per client connection (keep-alive); drives the new-connection LCU."""
-    connection_duration: Duration = "10s"
+    connection_duration: Duration = Field(default="10s")  # type: ignore[assignment]  # parsed by validate_default
     """Mean lifetime of a client connection; drives the active-connection LCU."""
     rule_evaluations_per_request: float = Field(default=1.0, ge=0)
     """Listener rules evaluated per request (the first 10 are free)."""
