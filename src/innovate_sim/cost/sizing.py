@@ -128,6 +128,7 @@ def _karpenter_offers(env: Environment, catalog: PriceCatalog) -> list[PoolOffer
             overhead_memory_gib=overhead.memory,
             cpu_left=pool.limits.cpu,
             memory_left_gib=pool.limits.memory,
+            nodes_left=pool.max_nodes,
         )
         for name, pool in env.cluster.node_pools.items()
         if pool.provisioner == "karpenter" and env.cluster.karpenter.enabled
@@ -147,8 +148,8 @@ def plan_cluster(env: Environment, catalog: PriceCatalog, demand_rps: float) -> 
        packer with the Karpenter NodePools (limits, capacity types, zones,
        overhead), which opens NodeClaims of the cheapest fitting type.
 
-    Simplifications: a NodePool's ``max_nodes`` is not enforced here (its CPU
-    and memory ``limits`` are); DaemonSet pods take CPU and memory but no pod
+    A NodePool's ``max_nodes`` and CPU/memory ``limits`` hold here as in the
+    simulation. Simplification: DaemonSet pods take CPU and memory but no pod
     slots.
 
     Args:
