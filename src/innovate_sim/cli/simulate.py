@@ -72,6 +72,15 @@ def _pct(value: float) -> str:
     return f"{value * 100:.4f}%"
 
 
+def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
+    """How to print a value of ``unit``: percent, dollars, or a plain number."""
+    if unit == "fraction":
+        return _pct
+    if unit.startswith("USD"):
+        return lambda value: f"${value:,.2f}"
+    return lambda value: f"{value:,.{decimals}f}"
+
+
 def print_result(result: object, top: int = 5) -> None:
     """Print availability with CIs, downtime by cause and the worst incidents."""
     from innovate_sim.experiments import SimulationResult
@@ -95,13 +104,7 @@ def print_result(result: object, top: int = 5) -> None:
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(summary):
-        fmt: Callable[[float], str]
-        if row.unit == "fraction":
-            fmt = _pct
-        elif row.unit.startswith("USD"):
-            fmt = lambda v: f"${v:,.2f}"  # noqa: E731
-        else:
-            fmt = lambda v: f"{v:,.1f}"  # noqa: E731
+        fmt = _formatter(row.unit, decimals=1)
         ci = "undefined (n=1)" if row.n < 2 else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
         table.add_row(
             row.environment,
@@ -263,13 +266,7 @@ def compare(
     for column in ("environment", "metric", "A", "B", "B − A", level):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(diff):
-        fmt: Callable[[float], str]
-        if row.unit == "fraction":
-            fmt = _pct
-        elif row.unit.startswith("USD"):
-            fmt = lambda v: f"${v:,.2f}"  # noqa: E731
-        else:
-            fmt = lambda v: f"{v:,.2f}"  # noqa: E731
+        fmt = _formatter(row.unit, decimals=2)
         ci = (
             "undefined (n=1)"
             if row.n < 2 or pd.isna(row.ci_low)
