@@ -77,7 +77,7 @@ def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
     if unit == "fraction":
         return _pct
     if unit.startswith("USD"):
-        return lambda value: f"${value:,.2f}"
+        return lambda value: f"{'-' if value < 0 else ''}${abs(value):,.2f}"
     return lambda value: f"{value:,.{decimals}f}"
 
 
