@@ -145,30 +145,14 @@ def print_result(result: object, top: int = 5) -> None:
         console.print(causes)
     incidents = result.incidents
     if not incidents.empty:
-        worst = incidents.sort_values("lost_requests", ascending=False).head(top)
+        from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
+
+        worst = worst_incidents(incidents, top)
         table = Table(title=f"Worst {len(worst)} incidents (by lost requests)")
-        for column in (
-            "replication",
-            "environment",
-            "cause",
-            "start (day)",
-            "duration (min)",
-            "lost requests",
-            "min success",
-            "RPO (min)",
-        ):
+        for column in WORST_INCIDENT_COLUMNS:
             table.add_column(column, justify="right")
-        for row in iter_rows(worst):
-            table.add_row(
-                str(row.replication),
-                row.environment,
-                row.cause,
-                f"{row.start_h / 24:.2f}",
-                f"{row.duration_min:.2f}",
-                f"{row.lost_requests:,.0f}",
-                f"{row.min_success_fraction * 100:.1f}%",
-                f"{row.rpo_min:.2f}",
-            )
+        for cells in worst:
+            table.add_row(*cells)
         console.print(table)
 
 

@@ -37,6 +37,7 @@ from innovate_sim.reporting.assumptions import (
     format_default_value,
 )
 from innovate_sim.reporting.plots_common import NothingToPlotError
+from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
 from innovate_sim.reporting.templates import (
     Block,
     Figure,
@@ -336,32 +337,8 @@ def _incidents(result: Any) -> list[Block]:
     incidents = result.incidents
     if incidents.empty:
         return [*blocks, Paragraph("No incidents in the simulated replications.", "missing")]
-    worst = incidents.sort_values(
-        ["lost_requests", "replication", "start_h"], ascending=[False, True, True]
-    ).head(_TOP_INCIDENTS)
-    rows = [
-        [
-            str(int(row.replication)),
-            str(row.environment),
-            str(row.cause),
-            f"{row.start_h / 24:.2f}",
-            f"{row.duration_min:.2f}",
-            f"{row.lost_requests:,.0f}",
-            f"{row.min_success_fraction * 100:.1f}%",
-            f"{row.rpo_min:.2f}",
-        ]
-        for row in iter_rows(worst)
-    ]
-    columns = [
-        "replication",
-        "environment",
-        "cause",
-        "start (day)",
-        "duration (min)",
-        "lost requests",
-        "min success",
-        "RPO (min)",
-    ]
+    rows = worst_incidents(incidents, _TOP_INCIDENTS)
+    columns = list(WORST_INCIDENT_COLUMNS)
     blocks.append(Paragraph(f"The {len(rows)} incidents that lost the most requests.", "note"))
     blocks.append(Table(columns, rows, frozenset({0, 3, 4, 5, 6, 7})))
     lost = result.availability.groupby("replication")["lost_requests"].sum()
