@@ -256,7 +256,7 @@ def test_readme_starts_with_setup() -> None:
     first = re.search(r"```(\w*)\n(.*?)```", text, re.S)
     assert first is not None
     assert first.group(2).splitlines()[:2] == [
-        "python -m pip install -e '.[dev]' && "
+        "python -m pip install -e '.[dev,dask]' && "
         "innovate-sim run scenarios/prod.yaml -n 20 --workers 2 --out results/prod",
         "python -m pytest -q",
     ]
