@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
+from innovate_sim.aws.cluster import READY, RUNNING, Cluster, Pod, WorkloadState
 from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
@@ -48,12 +48,15 @@ class EnvironmentModel:
     serving: list[WorkloadState] = field(default_factory=list)
     timeline: list[tuple[Any, ...]] | None = None
     egress_up_h: float = 0.0
+    egress_demand: float = 0.0
+    egress_served: float = 0.0
     database_up_h: float = 0.0
     _flush: Timer | None = None
     _crossing: Timer | None = None
     _crossing_level: float = _INF
     _last_change_h: float = 0.0
     _egress_any: bool = True
+    _egress_share: float = 1.0
     _db_up: bool = True
 
     # -- change propagation ---------------------------------------------------------------------
@@ -126,11 +129,49 @@ class EnvironmentModel:
         span = now - self._last_change_h
         if self._egress_any:
             self.egress_up_h += span
+        weight = self.curve.requests(self._last_change_h, now) if self.curve is not None else span
+        self.egress_demand += weight
+        self.egress_served += weight * self._egress_share
         if self._db_up:
             self.database_up_h += span
         self._last_change_h = now
         self._egress_any = any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
+        self._egress_share = self.egress_share()
         self._db_up = self.database is None or self.database.writable
+
+    @property
+    def egress_availability(self) -> float:
+        """Demand-weighted share of egress-needing requests whose own AZ had a route out.
+
+        Weighted by the environment's demand over time (by time when it has no
+        demand curve); at each instant, by where those requests land
+        (:meth:`egress_share`).
+        """
+        if self.egress_demand > 0:
+            return self.egress_served / self.egress_demand
+        return 0.0 if not self.nats else 1.0
+
+    def egress_share(self) -> float:
+        """Share of egress-needing requests now landing in an AZ with a working route out.
+
+        Requests of a workload with ``needs: [egress]`` are spread over its
+        routed pods, so an AZ weighs by the traffic share its pods carry; with
+        no such pod routed, every AZ of the environment weighs the same.
+        """
+        ok = [self.egress.ok(z.index) for z in self.zones]
+        if all(ok):
+            return 1.0
+        weights = [0.0] * len(self.zones)
+        for workload in self.serving:
+            if "egress" not in workload.spec.needs:
+                continue
+            zones = [pod.node.zone.index for pod in workload.pods if pod.node and _routed(pod)]
+            for zone in zones:
+                weights[zone] += workload.spec.traffic_share / len(zones)
+        total = sum(weights)
+        if total <= 0:
+            return sum(ok) / len(ok)
+        return sum(w for w, up in zip(weights, ok, strict=True) if up) / total
 
     def finish(self) -> None:
         """Close recorders at the horizon."""
@@ -157,14 +198,11 @@ class EnvironmentModel:
             capacity = 0.0
             losses: dict[str, float] = {}
             for pod in workload.pods:
-                if pod.state != READY:
+                if not _routed(pod):
                     continue
                 node = pod.node
-                if node is None or node.state != RUNNING:
-                    continue
+                assert node is not None
                 alive = not node.failed and node.zone.up
-                if not alive and not node.routed:
-                    continue
                 routed += 1
                 if not alive:
                     cause = node.death_cause or "node-failure"
@@ -208,3 +246,15 @@ class EnvironmentModel:
             # while the control plane is down, or because scaling lags demand
             return "eks-control-plane" if not self.control_plane.up else "capacity-shortfall"
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def _routed(pod: Pod) -> bool:
+    """Whether the load balancer sends requests to ``pod``.
+
+    A Ready pod on a running node, unless the node died and the ALB health
+    check has already taken it out of rotation.
+    """
+    node = pod.node
+    if pod.state != READY or node is None or node.state != RUNNING:
+        return False
+    return (not node.failed and node.zone.up) or node.routed

@@ -22,13 +22,28 @@ if TYPE_CHECKING:
     from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
-__all__ = ["executor_for", "print_result"]
+__all__ = ["EXIT_REPLICATIONS_FAILED", "executor_for", "print_result", "report_failures"]
 
 Replications = Annotated[
     int | None, typer.Option("-n", "--replications", help="Replications (default: the scenario's).")
 ]
+
+
+def _valid_seed(value: int | None) -> int | None:
+    """``--seed`` checked like the scenario's ``seed:`` field (exit 2 when outside it)."""
+    from innovate_sim.rng import check_seed
+
+    if value is None:
+        return None
+    try:
+        return check_seed(value, "the seed")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--seed'") from None
+
+
 Seed = Annotated[
-    int | None, typer.Option("--seed", help="Experiment seed (default: the scenario's).")
+    int | None,
+    typer.Option("--seed", help="Experiment seed (default: the scenario's).", callback=_valid_seed),
 ]
 Workers = Annotated[int, typer.Option("--workers", "-w", help="Worker processes (1 = serial).")]
 OutDir = Annotated[
@@ -93,19 +108,18 @@ def print_result(result: object, top: int = 5) -> None:
         f"prices {prov['catalog_version']}, innovate_sim {prov['package_version']}, "
         f"{prov['wall_time_s']:.1f} s"
     )
-    if result.failed:
-        console.print(
-            f"[red]{len(result.failed)} replications failed[/]: "
-            + ", ".join(str(r) for r, _ in result.failed[:10])
-        )
     summary = result.summary()
     level = f"{result.confidence * 100:g}% CI"
     table = Table(title=f"Forecast (mean, {level}: {prov['ci_method']})")
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
+    notes: list[str] = []
     for row in iter_rows(summary):
         fmt = _formatter(row.unit, decimals=1)
         ci = "undefined (n=1)" if row.n < 2 else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
+        if row.n >= 2 and row.ci_note:
+            notes.append(f"[{len(notes) + 1}] {row.environment} {row.metric}: {row.ci_note}")
+            ci = f"{'not estimable' if row.ci_low == row.ci_high else ci} [{len(notes)}]"
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",
@@ -114,6 +128,8 @@ def print_result(result: object, top: int = 5) -> None:
             f"{fmt(row.p5)} – {fmt(row.p95)}",
         )
     console.print(table)
+    for note in notes:
+        console.print(note, markup=False)
     years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
     by_cause = result.downtime_by_cause
     if not by_cause.empty:
@@ -172,6 +188,30 @@ def run(
     print_result(result)
     if out is not None:
         save_outputs(result, out)
+    raise typer.Exit(report_failures(result))
+
+
+#: Exit status of ``run`` and ``check`` when a replication raised.
+EXIT_REPLICATIONS_FAILED = 4
+
+
+def report_failures(result: SimulationResult) -> int:
+    """Print how many replications failed and the first error; the exit status to use.
+
+    Returns:
+        0 when every replication completed, else :data:`EXIT_REPLICATIONS_FAILED`.
+    """
+    if not result.failed:
+        return 0
+    first, error = result.failed[0]
+    lines = [line for line in error.splitlines() if line.strip()]
+    console.print(
+        f"[red]{len(result.failed)} of {len(result.outcomes)} replications failed[/]; "
+        f"the first (replication {first}): {lines[0] if lines else 'no message'}",
+        markup=True,
+        highlight=False,
+    )
+    return EXIT_REPLICATIONS_FAILED
 
 
 def simulate_scenario(

@@ -3,7 +3,8 @@
 ``check`` is meant as a CI gate for architecture changes. Its exit status:
 0 every target passes; 1 a target fails; 3 none fails but some are uncertain
 (the confidence interval straddles the target: run more replications);
-2 bad input (an invalid scenario, a malformed target, no targets at all).
+2 bad input (an invalid scenario, a malformed target, no targets at all);
+4 a replication raised (the first error is printed; verdicts use the others).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from innovate_sim.cli.simulate import (
     Replications,
     Seed,
     Workers,
+    report_failures,
     save_outputs,
     simulate_scenario,
 )
@@ -37,7 +39,10 @@ def check(
     out: OutDir = None,
     dask: DaskAddress = None,
 ) -> None:
-    """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
+    """Simulate a scenario and check its targets.
+
+    Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
+    """
     from innovate_sim.scenario import load_scenario
     from innovate_sim.targets import validate_targets
 
@@ -50,13 +55,11 @@ def check(
         f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
         f"{prov['wall_time_s']:.1f} s"
     )
-    if result.failed:
-        console.print(f"[red]{len(result.failed)} replications failed[/]")
     report = result.check()
     report.render(console)
     if out is not None:
         save_outputs(result, out)
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(report_failures(result) or report.exit_code)
 
 
 @app.command()

@@ -153,7 +153,8 @@ def run_replication(
                 "degraded_min": recorder.degraded_h * 60.0,
                 "below_threshold_min": recorder.below_threshold_h * 60.0,
                 "incidents": len(recorder.incidents),
-                "egress_availability": env.egress_up_h / horizon,
+                "egress_availability": env.egress_availability,
+                "egress_any_az_availability": env.egress_up_h / horizon,
                 "database_availability": env.database_up_h / horizon,
             }
         )

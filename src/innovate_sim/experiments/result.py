@@ -10,7 +10,7 @@ import pandas as pd
 
 from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
-from innovate_sim.experiments.stats import CI_METHOD, estimate
+from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
@@ -131,6 +131,7 @@ class SimulationResult:
             "below_threshold_min",
             "incidents",
             "egress_availability",
+            "egress_any_az_availability",
             "database_availability",
         ]
         return pd.DataFrame(rows, columns=columns)
@@ -280,8 +281,10 @@ class SimulationResult:
     def summary(self, confidence: float | None = None) -> pd.DataFrame:
         """Mean, confidence interval and quantiles of the key figures, per environment.
 
-        The interval is a Student-t interval on the mean over replications
-        (``ci_method``); with one replication it is undefined (NaN, with a note).
+        The interval is Hall's skewness-corrected t interval on the mean over
+        replications (``ci_method``); with one replication it is undefined (NaN).
+        ``ci_note`` says when it cannot be trusted: fewer than three
+        replications saw any loss (zero width when none did).
         """
         level = self.confidence if confidence is None else confidence
         rows = []
@@ -297,6 +300,7 @@ class SimulationResult:
                 ("incidents_per_year", "1/year"): group["incidents"] / years,
                 ("lost_requests", "requests"): group["lost_requests"],
                 ("egress_availability", "fraction"): group["egress_availability"],
+                ("egress_any_az_availability", "fraction"): group["egress_any_az_availability"],
                 ("database_availability", "fraction"): group["database_availability"],
             }
             for (metric, unit), values in metrics.items():
@@ -321,6 +325,8 @@ class SimulationResult:
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
         bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
         est = estimate(values, level, bounds)
+        # a replication without loss: availability 1, downtime and counts 0 (costs have none)
+        perfect = 1.0 if unit == "fraction" else None if unit.startswith("USD") else 0.0
         return {
             "environment": env,
             "metric": metric,
@@ -332,7 +338,7 @@ class SimulationResult:
             "p50": est.p50,
             "p95": est.p95,
             "n": est.n,
-            "ci_note": "" if est.ci_defined else f"CI undefined with n={est.n}",
+            "ci_note": interval_note(values, perfect),
         }
 
     def check(self) -> TargetReport:

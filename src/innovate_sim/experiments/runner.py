@@ -15,6 +15,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.result import SimulationResult
+from innovate_sim.rng import check_seed
 from innovate_sim.scenario import Scenario
 
 __all__ = ["run_chunk", "simulate"]
@@ -59,11 +60,14 @@ def simulate(
         A :class:`SimulationResult`, replications in order, carrying the seed,
         the scenario's hash and the package version. A failed replication is
         reported in ``result.failed``, not raised.
+
+    Raises:
+        ValueError: fewer than one replication, or a seed outside 0 … 2⁶³ − 1.
     """
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
-    seed = scenario.seed if seed is None else int(seed)
+    seed = scenario.seed if seed is None else check_seed(seed)
     started = time.perf_counter()
     outcomes: list[ReplicationOutcome] = []
     own_pool = None

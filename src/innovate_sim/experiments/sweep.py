@@ -36,6 +36,7 @@ from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import Progress, run_chunk
 from innovate_sim.experiments.stats import estimate
 from innovate_sim.experiments.variants import Variant, expand_variants, parse_grid
+from innovate_sim.rng import check_seed
 from innovate_sim.scenario import Scenario, load_scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
@@ -419,7 +420,7 @@ def sweep(
     count = first.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
-    seed = first.seed if seed is None else int(seed)
+    seed = first.seed if seed is None else check_seed(seed)
     environment = environment or _default_environment(first)
     if all(environment not in v.scenario.environments for v in all_variants):
         raise ScenarioError(

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from innovate_sim.rng import SEED_MAX
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.base import located as _at
 from innovate_sim.scenario.defaults import default
@@ -123,7 +124,7 @@ class Scenario(ScenarioModel):
     """Simulated time of one replication (at most 10y)."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Replications run unless the caller gives a number (`-n`)."""
-    seed: int = Field(default=2026, ge=0, le=2**63 - 1)
+    seed: int = Field(default=2026, ge=0, le=SEED_MAX)
     """Experiment seed; every random stream derives from it, the replication number and a
     stable process name.
     """
