@@ -43,8 +43,8 @@ def check(
 
     Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
     """
+    from innovate_sim.experiments.judging import validate_targets
     from innovate_sim.scenario import load_scenario
-    from innovate_sim.targets import validate_targets
 
     scenario = load_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation

@@ -74,7 +74,7 @@ def _clean(value: Any) -> Any:
 def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     """Write a result's tables (CSV) and summary (JSON) into ``out_dir``.
 
-    Files: ``summary.json`` (provenance, summary rows, failures),
+    Files: ``summary.json`` (provenance, summary rows, failures, target verdicts),
     ``availability.csv``, ``incidents.csv``, ``downtime_by_cause.csv``,
     ``monthly.csv`` (error budget), ``monthly_cost.csv``, ``counters.csv``,
     ``scenario.json`` (the validated scenario, so a report can be rebuilt) and
@@ -99,6 +99,7 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
         "provenance": result.provenance(),
         "summary": result.summary().to_dict(orient="records"),
         "failed": [{"replication": r, "error": e} for r, e in result.failed],
+        **_verdicts(result),
     }
     path = out_dir / "summary.json"
     atomic_write_text(path, json.dumps(_clean(summary), indent=2) + "\n")
@@ -111,6 +112,22 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     atomic_write_text(path, explicit + "\n")
     written.append(path)
     return written
+
+
+def _verdicts(result: SimulationResult) -> dict[str, Any]:
+    """``{"targets": [...]}``: every target's verdict, forecast, interval and what was judged.
+
+    Empty without targets; ``{"targets_error": ...}`` when they cannot be evaluated.
+    """
+    from innovate_sim.errors import InnovateSimError
+    from innovate_sim.experiments.judging import check_targets
+
+    if not result.scenario.targets:
+        return {}
+    try:
+        return {"targets": check_targets(result).records()}
+    except InnovateSimError as exc:
+        return {"targets_error": str(exc)}
 
 
 def load_tables(out_dir: Path) -> dict[str, Any]:
@@ -245,7 +262,7 @@ class SavedResult:
 
     def check(self) -> Any:
         """Compare the saved forecasts with the scenario's targets."""
-        from innovate_sim.targets import check_targets
+        from innovate_sim.experiments.judging import check_targets
 
         return check_targets(self)
 

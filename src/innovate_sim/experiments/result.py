@@ -15,7 +15,7 @@ from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
-    from innovate_sim.targets import TargetReport
+    from innovate_sim.experiments.judging import TargetReport
 
 __all__ = ["SimulationResult"]
 
@@ -290,13 +290,20 @@ class SimulationResult:
         rows = []
         years = self.scenario.horizon * 60.0 / MINUTES_PER_YEAR
         availability = self.availability
+        planned_min = self._planned_minutes()
         for env, group in availability.groupby("environment", sort=False):
+            planned = (
+                planned_min.get(str(env), pd.Series(dtype=float))
+                .reindex(group["replication"], fill_value=0.0)
+                .set_axis(group.index)
+            )
             metrics = {
                 ("request_availability", "fraction"): group["request_availability"],
                 ("time_availability", "fraction"): group["time_availability"],
                 ("downtime_min_per_year", "min/year"): group["below_threshold_min"] / years,
                 ("full_outage_min_per_year", "min/year"): group["full_outage_min"] / years,
                 ("degraded_min_per_year", "min/year"): group["degraded_min"] / years,
+                ("planned_downtime_min_per_year", "min/year"): planned / years,
                 ("incidents_per_year", "1/year"): group["incidents"] / years,
                 ("lost_requests", "requests"): group["lost_requests"],
                 ("egress_availability", "fraction"): group["egress_availability"],
@@ -322,6 +329,19 @@ class SimulationResult:
             rows.append(self._row("all", "monthly_cost_usd", "USD/month", org.to_numpy(), level))
         return pd.DataFrame(rows)
 
+    def _planned_minutes(self) -> dict[str, pd.Series]:
+        """Per environment: minutes of planned incidents (RDS maintenance) per replication."""
+        from innovate_sim.experiments.judging import planned
+
+        incidents = self.incidents
+        if incidents.empty:
+            return {}
+        chosen = incidents[planned(incidents)]
+        return {
+            str(env): rows.groupby("replication")["duration_min"].sum()
+            for env, rows in chosen.groupby("environment")
+        }
+
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
         bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
         est = estimate(values, level, bounds)
@@ -343,7 +363,7 @@ class SimulationResult:
 
     def check(self) -> TargetReport:
         """Compare the forecasts with the scenario's targets."""
-        from innovate_sim.targets import check_targets
+        from innovate_sim.experiments.judging import check_targets
 
         return check_targets(self)
 

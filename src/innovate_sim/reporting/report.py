@@ -204,17 +204,28 @@ def _targets(result: Any) -> list[Block]:
     except InnovateSimError as exc:
         return [*blocks, Paragraph(f"The targets could not be checked: {exc}", "fail")]
     level = f"{report.confidence * 100:g}% CI"
-    columns = ["scope", "target", "statistic", "mean", level, "verdict", "to settle", "note"]
+    columns = [
+        "scope",
+        "target",
+        "judged",
+        "forecast",
+        level,
+        "verdict",
+        "to settle",
+        "causes",
+        "note",
+    ]
     rows = [[row[c] for c in columns] for row in report.display_rows()]
-    classes = [["", "", "", "", "", row[5], "", "small"] for row in rows]
+    classes = [["", "", "", "", "", row[5], "", "small", "small"] for row in rows]
     blocks.append(Paragraph(report.summary_line(), _worst(report.counts)))
     blocks.append(Table(columns, rows, frozenset({3, 4, 6}), classes))
     blocks.append(
         Paragraph(
-            "pass: the whole confidence interval of the mean meets the target; fail: the whole "
+            "pass: the whole confidence interval meets the target; fail: the whole "
             "interval misses it; uncertain: the interval straddles it (run about the number of "
             "replications shown) or is undefined. Availability targets are minimums, the others "
-            "maximums. See docs/targets.md.",
+            "maximums. A cost target judges the month shown (by default the costliest); the RTO "
+            "judges a quantile of time to recover over unplanned incidents. See docs/targets.md.",
             "note",
         )
     )

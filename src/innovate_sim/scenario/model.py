@@ -53,15 +53,50 @@ class Targets(ScenarioModel):
     full_outage_minutes_per_year: float | None = Field(default=None, ge=0)
     """At most this many minutes a year in which no request succeeds."""
     rto: Duration | None = None
-    """Longest acceptable incident (time to recover)."""
+    """Time to recover within which `rto_quantile` of the unplanned incidents must end."""
+    rto_quantile: Fraction = 0.95
+    """Share of unplanned incidents that must recover within the RTO (the quantile of time to
+    recover that is judged).
+    """
+    rto_severity: Fraction = 0.99
+    """An incident counts towards the RTO when, at its worst, fewer than this share of
+    requests succeed.
+    """
     rpo: Duration | None = None
     """Largest acceptable data-loss window."""
+    planned_downtime_min_per_year: float | None = Field(default=None, ge=0)
+    """At most this many minutes a year of planned incidents (RDS maintenance windows and
+    engine upgrades), judged apart from the RTO.
+    """
     monthly_cost_usd: Money | None = None
-    """At most this cost in forecast month `cost_month` (an environment's, or an account's)."""
-    cost_month: int = Field(default=1, ge=1, le=120)
-    """Forecast month the monthly cost target applies to."""
+    """At most this cost in the month chosen by `cost_month` (an environment's, or an
+    account's).
+    """
+    cost_month: Literal["worst", "last", "mean"] | int = "worst"
+    """Month of the horizon the monthly cost target judges: `worst` (the costliest month on
+    average), `last`, `mean` (the mean over months) or a month number (1 = the first 730 h).
+    """
     cost_per_million_requests_usd: Money | None = None
     """At most this cost per million demanded requests over the horizon."""
+
+    @field_validator("cost_month", mode="before")
+    @classmethod
+    def _month_choice(cls, value: Any) -> Any:
+        valid = "'worst', 'last', 'mean' or a month number from 1 to 120"
+        if isinstance(value, str) and value not in ("worst", "last", "mean"):
+            raise ValueError(f"cost_month must be {valid}; got {value!r}")
+        if isinstance(value, bool) or (
+            not isinstance(value, str) and not (isinstance(value, int) and 1 <= value <= 120)
+        ):
+            raise ValueError(f"cost_month must be {valid}; got {value!r}")
+        return value
+
+    @field_validator("rto_quantile")
+    @classmethod
+    def _positive_quantile(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("rto_quantile must be above 0% (95% judges the 95th percentile)")
+        return value
 
 
 class Discounts(ScenarioModel):

@@ -79,6 +79,7 @@ _NAME_UNITS: tuple[tuple[str, str], ...] = (
     ("_gb_per_node", "GB per node launch"),
     ("_requests_per_month", "requests per month"),
     ("_minutes_per_year", "minutes per year"),
+    ("_min_per_year", "minutes per year"),
     ("_per_million_requests_usd", "USD per 10⁶ requests"),
     ("exports_per_month", "exports per month"),
     ("rps_per_replica", "requests/s per replica"),
