@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from innovate_sim.cli.app import FileArg, app, console, errors
+from innovate_sim.cli.app import FileArg, app, console, disclose, errors
 from innovate_sim.errors import InnovateSimError
 
 
@@ -69,7 +69,9 @@ def cost(
         raise InnovateSimError(f"--format must be table, csv or json, not {format!r}")
     if month < 1:
         raise InnovateSimError("--month starts at 1")
-    estimate = estimate_cost(load_scenario(file), month=month)
+    scenario = load_scenario(file)
+    estimate = estimate_cost(scenario, month=month)
     text = render_estimate(estimate, format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    disclose(scenario, estimate.to_frame(), to_stderr=format != "table")

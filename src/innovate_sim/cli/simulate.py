@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.app import FileArg, app, console, disclose
 from innovate_sim.errors import InnovateSimError
 
 if TYPE_CHECKING:
@@ -186,6 +186,7 @@ def run(
 
     result = simulate_scenario(load_scenario(file), replications, seed, workers, dask)
     print_result(result)
+    disclose(result.scenario)
     if out is not None:
         save_outputs(result, out)
     raise typer.Exit(report_failures(result))

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.app import FileArg, app, console, disclose
 from innovate_sim.cli.simulate import (
     DaskAddress,
     OutDir,
@@ -57,6 +57,7 @@ def check(
     )
     report = result.check()
     report.render(console)
+    disclose(scenario)
     if out is not None:
         save_outputs(result, out)
     raise typer.Exit(report_failures(result) or report.exit_code)

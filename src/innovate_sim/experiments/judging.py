@@ -379,7 +379,7 @@ def check_targets(result: ResultTables) -> TargetReport:
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     frame["replications_to_settle"] = frame["replications_to_settle"].astype("Int64")
     frame["month"] = frame["month"].astype("Int64")
-    return TargetReport(frame, context.level)
+    return TargetReport(frame, context.level, scenario)
 
 
 def _set_targets(targets: Any) -> list[str]:
@@ -719,11 +719,15 @@ class TargetReport:
             ``n`` (replications) and ``higher_is_better``. Availability is a
             fraction, RTO and RPO are minutes, costs USD.
         confidence: confidence level of the intervals.
+        scenario: the scenario checked (to tell which causes rest on assumed figures).
     """
 
-    def __init__(self, rows: pd.DataFrame, confidence: float) -> None:
+    def __init__(
+        self, rows: pd.DataFrame, confidence: float, scenario: Scenario | None = None
+    ) -> None:
         self.rows = rows
         self.confidence = confidence
+        self.scenario = scenario
 
     @property
     def passed(self) -> bool:

@@ -48,6 +48,7 @@ from innovate_sim.reporting.templates import (
     render_html,
     render_markdown,
 )
+from innovate_sim.reporting.verdicts import assumption_note
 from innovate_sim.scenario.defaults import DEFAULTS
 from innovate_sim.units import HOURS_PER_YEAR
 
@@ -219,6 +220,9 @@ def _targets(result: Any) -> list[Block]:
     classes = [["", "", "", "", "", row[5], "", "small", "small"] for row in rows]
     blocks.append(Paragraph(report.summary_line(), _worst(report.counts)))
     blocks.append(Table(columns, rows, frozenset({3, 4, 6}), classes))
+    note = assumption_note(report)
+    if note:
+        blocks.append(Paragraph(note, "uncertain"))
     blocks.append(
         Paragraph(
             "pass: the whole confidence interval meets the target; fail: the whole "
@@ -467,9 +471,53 @@ def _assumptions(result: Any) -> list[Block]:
         ),
         Table(["default", "value", "kind", "used in", "source"], rows, frozenset(), classes),
     ]
+    blocks += _disclosures(result.scenario)
     if unused:
         keys = ", ".join(entry.key for entry in unused)
         blocks.append(Paragraph(f"Defaults not used by this scenario: {keys}.", "note"))
+    return blocks
+
+
+def _disclosures(scenario: Any) -> list[Block]:
+    """Bill lines from unwritten defaults, usage left at zero, assumption-driven causes."""
+    from innovate_sim.cost import estimate_cost
+    from innovate_sim.reporting.disclosures import (
+        assumption_driven_causes,
+        billed_defaults,
+        zero_usage,
+    )
+
+    blocks: list[Block] = []
+    billed = billed_defaults(scenario, estimate_cost(scenario).to_frame())
+    if billed:
+        blocks.append(
+            Paragraph(
+                "Bill lines from defaults: fields the scenario file does not write whose built-in "
+                "value adds money to the bill (USD in the static estimate of month 1).",
+                "note",
+            )
+        )
+        rows = [
+            [b.environment, b.field, b.value, b.service, f"${b.monthly_usd:,.2f}"] for b in billed
+        ]
+        blocks.append(Table(["environment", "field", "value", "service", "USD/month"], rows))
+    for env, fields in zero_usage(scenario).items():
+        blocks.append(
+            Paragraph(
+                f"Usage left at zero in {env} (nothing is billed for it): {', '.join(fields)}.",
+                "uncertain",
+            )
+        )
+    causes = assumption_driven_causes(scenario)
+    if causes:
+        text = "; ".join(f"{cause} ({', '.join(keys)})" for cause, keys in causes.items())
+        blocks.append(
+            Paragraph(
+                "Assumption-driven causes: these causes of lost requests rest on library figures "
+                f"with no AWS source, so every figure they drive is an assumption too — {text}.",
+                "uncertain",
+            )
+        )
     return blocks
 
 

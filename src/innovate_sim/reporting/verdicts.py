@@ -7,6 +7,7 @@ this module only formats them.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -16,7 +17,14 @@ if TYPE_CHECKING:
 
     from innovate_sim.experiments.judging import TargetReport
 
-__all__ = ["display_rows", "format_value", "render"]
+__all__ = [
+    "ASSUMED_MARK",
+    "assumed_causes",
+    "assumption_note",
+    "display_rows",
+    "format_value",
+    "render",
+]
 
 _VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "uncertain": "bold yellow"}
 
@@ -55,9 +63,46 @@ def _interval(row: dict[str, Any]) -> str:
     return f"{format_value(low, unit)} – {format_value(high, unit)}"
 
 
+#: Marks a cause whose failure figures are assumptions with no AWS source.
+ASSUMED_MARK = "†"
+
+
+def assumed_causes(report: TargetReport) -> dict[str, list[str]]:
+    """Causes named in the report's rows that rest on assumed default figures (and which)."""
+    if report.scenario is None:
+        return {}
+    from innovate_sim.reporting.disclosures import assumption_driven_causes
+
+    named = " ".join(str(text) for text in report.rows.get("causes", []))
+    return {
+        cause: keys
+        for cause, keys in assumption_driven_causes(report.scenario).items()
+        if re.search(rf"(?<![\w-]){re.escape(cause)} \d", named)
+    }
+
+
+def _mark(causes: str, assumed: dict[str, list[str]]) -> str:
+    for cause in assumed:
+        causes = re.sub(rf"(?<![\w-]){re.escape(cause)}(?= \d)", cause + ASSUMED_MARK, causes)
+    return causes
+
+
+def assumption_note(report: TargetReport) -> str:
+    """One sentence naming the assumption-driven causes of the verdicts ("" when none)."""
+    assumed = assumed_causes(report)
+    if not assumed:
+        return ""
+    parts = [f"{cause} ({'; '.join(keys)})" for cause, keys in assumed.items()]
+    return (
+        f"{ASSUMED_MARK} assumption-driven: these causes rest on library figures with no AWS "
+        f"source — {'; '.join(parts)}. Override them in failures: / database: to test the verdict."
+    )
+
+
 def display_rows(report: TargetReport) -> list[dict[str, str]]:
     """The rows of ``report`` as formatted text (shared by the console table and the report)."""
     level = f"{report.confidence * 100:g}% CI"
+    assumed = assumed_causes(report)
     out = []
     for record in report.rows.to_dict(orient="records"):
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
@@ -75,7 +120,7 @@ def display_rows(report: TargetReport) -> list[dict[str, str]]:
                 level: _interval(row),
                 "verdict": str(row["verdict"]),
                 "to settle": "" if pd.isna(settle) else f"n≈{int(settle)}",
-                "causes": str(row["causes"]),
+                "causes": _mark(str(row["causes"]), assumed),
                 "note": str(row["note"]),
             }
         )
@@ -108,4 +153,7 @@ def render(report: TargetReport, console: Console | None = None) -> None:
         cells[columns.index("verdict")] = f"[{style}]{row['verdict']}[/]{settle}"
         table.add_row(*cells)
     console.print(table)
+    note = assumption_note(report)
+    if note:
+        console.print(note, markup=False, style="yellow")
     console.print(report.summary_line(), style=_VERDICT_STYLE[report.worst])
