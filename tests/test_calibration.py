@@ -73,20 +73,33 @@ def _scenario(mtbf_h: float) -> object:
     return scenario_from_dict(data)
 
 
-def coverage(mtbf_h: float, per_experiment: int, seed: int) -> dict[str, tuple[int, int]]:
-    """Per metric: (experiments whose 95 % interval covers the exact value, flagged intervals)."""
+def _student_t(values: np.ndarray) -> tuple[float, float]:
+    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size)
+    return values.mean() - half, values.mean() + half
+
+
+def coverage(mtbf_h: float, per_experiment: int, seed: int) -> dict[str, tuple[int, int, int, int]]:
+    """Per metric: experiments whose 95 % interval covers the exact value, intervals flagged
+    by ``ci_note``, experiments a plain Student-t interval covers (for comparison), and
+    experiments covered among the intervals not flagged.
+    """
     exact = exact_availabilities(mtbf_h)
     result = simulate(_scenario(mtbf_h), EXPERIMENTS * per_experiment, seed)  # type: ignore[arg-type]
     table = result.availability.sort_values("replication")
     out = {}
     for metric in METRICS:
         blocks = table[metric].to_numpy().reshape(EXPERIMENTS, per_experiment)
-        covered = flagged = 0
+        covered = flagged = student = trusted_covered = 0
         for values in blocks:
             est = estimate(values, 0.95, (0.0, 1.0))
-            covered += est.ci_low <= exact[metric] <= est.ci_high
-            flagged += bool(interval_note(values, 1.0))
-        out[metric] = (covered, flagged)
+            hit = est.ci_low <= exact[metric] <= est.ci_high
+            covered += hit
+            note = bool(interval_note(values, 1.0))
+            flagged += note
+            trusted_covered += hit and not note
+            low, high = _student_t(values)
+            student += low <= exact[metric] <= high
+        out[metric] = (covered, flagged, student, trusted_covered)
     return out
 
 
@@ -108,15 +121,16 @@ def test_exact_values_agree_with_a_long_run() -> None:
 def test_coverage_on_zero_inflated_availability() -> None:
     # about 36 % of 30-day replications see no NAT failure; 10 replications per experiment
     low, high = _band()
-    for metric, (covered, _flagged) in coverage(2000.0, 10, 2026).items():
+    for metric, (covered, _flagged, student, _trusted) in coverage(2000.0, 10, 2026).items():
         assert low <= covered <= high, (metric, covered, (low, high))
+        assert student < covered  # the plain t interval is the one that falls short
 
 
 @pytest.mark.slow
 def test_coverage_on_rare_events() -> None:
     # about 77 % of replications see no failure; 20 replications per experiment
     low, high = _band()
-    for metric, (covered, flagged) in coverage(8000.0, 20, 7).items():
+    for metric, (covered, flagged, _student, _trusted) in coverage(8000.0, 20, 7).items():
         assert low <= covered <= high, (metric, covered, flagged, (low, high))
 
 

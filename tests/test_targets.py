@@ -338,3 +338,21 @@ def test_check_command_bad_input_exits_2(
     assert main(["check", str(path), "-n", "2"]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_an_untrusted_interval_passes_only_when_every_replication_meets_the_target() -> None:
+    from innovate_sim.experiments.judging import _unanimous
+
+    values = np.array([1.0, 1.0, 0.9990])
+    assert _unanimous("pass", values, 0.995, True)
+    assert not _unanimous("pass", values, 0.9995, True)
+    assert _unanimous("uncertain", values, 0.9995, True)
+    assert _unanimous("fail", np.array([5.0, 6.0]), 1.0, False)
+    scenario = _scenario({"prod": {"request_availability": "99.5%"}}, horizon="60d")
+    tables = _tables(scenario)
+    tables.availability["request_availability"] = values  # one replication of three lost
+    row = _row(check_targets(tables), "prod", "request_availability")
+    assert "only 1 of 3 replications saw a loss" in row["note"]
+    assert row["verdict"] in ("pass", "uncertain")
+    if row["verdict"] == "pass":
+        assert "every replication meets it" in row["note"]

@@ -211,6 +211,8 @@ class Judged:
         settle_note: why, for ``settle``.
         month: the month a cost target judged (``None`` for the mean over months).
         quantile: the quantile an RTO target judged.
+        untrusted: the per-replication values when the interval cannot be
+            trusted (too few replications saw a loss), else ``None``.
     """
 
     estimate: Estimate
@@ -221,6 +223,7 @@ class Judged:
     settle_note: str = ""
     month: int | None = None
     quantile: float | None = None
+    untrusted: np.ndarray | None = None
 
 
 # -- verdicts -------------------------------------------------------------------------------------
@@ -354,6 +357,12 @@ def check_targets(result: ResultTables) -> TargetReport:
             verdict, settle, why = judge(judged.estimate, threshold, kind.higher_is_better)
             if verdict == "uncertain" and judged.settle_note:
                 settle, why = judged.settle, judged.settle_note
+            if judged.untrusted is not None and verdict != "uncertain":
+                if _unanimous(verdict, judged.untrusted, threshold, kind.higher_is_better):
+                    why = f"every replication {'meets' if verdict == 'pass' else 'misses'} it"
+                else:
+                    verdict = "uncertain"
+                    why = "the interval cannot be trusted and the replications disagree"
             est = judged.estimate
             rows.append(
                 {
@@ -382,6 +391,20 @@ def check_targets(result: ResultTables) -> TargetReport:
     return TargetReport(frame, context.level, scenario)
 
 
+def _unanimous(
+    verdict: Verdict, values: np.ndarray, threshold: float, higher_is_better: bool
+) -> bool:
+    """Whether every replication agrees with a verdict reached on an untrusted interval.
+
+    A ``pass`` stands when every replication meets the target, a ``fail`` when
+    every one misses it; ``uncertain`` always stands.
+    """
+    if verdict == "uncertain":
+        return True
+    meets = values >= threshold if higher_is_better else values <= threshold
+    return bool(meets.all()) if verdict == "pass" else bool((~meets).all())
+
+
 def _set_targets(targets: Any) -> list[str]:
     return [name for name in TARGETS if getattr(targets, name) is not None]
 
@@ -407,6 +430,11 @@ def _mean_estimate(
     """Estimate of the mean of per-replication ``values`` and its interval's trust note."""
     bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
     return estimate(values, context.level, bounds), interval_note(values, perfect)
+
+
+def _untrusted(values: np.ndarray, note: str) -> np.ndarray | None:
+    """``values`` when ``note`` says their interval cannot be trusted (n ≥ 2), else None."""
+    return values if note and values.size >= 2 else None
 
 
 def format_causes(weights: pd.Series, top: int = 3) -> str:
@@ -455,7 +483,13 @@ def _request_availability(context: _Context, key: str, _targets: Targets) -> Jud
     values = _per_replication(rows["request_availability"], context.replications, math.nan)
     est, note = _mean_estimate(context, values, "fraction", 1.0)
     causes = _lost_by_cause(context.result, key)
-    return Judged(est, "mean over replications", note, f"lost requests: {causes}" if causes else "")
+    return Judged(
+        est,
+        "mean over replications",
+        note,
+        f"lost requests: {causes}" if causes else "",
+        untrusted=_untrusted(values, note),
+    )
 
 
 def _time_availability(context: _Context, key: str, _targets: Targets) -> Judged:
@@ -472,7 +506,11 @@ def _time_availability(context: _Context, key: str, _targets: Targets) -> Judged
         if part
     )
     return Judged(
-        est, "mean over replications", note, f"incident minutes: {causes}" if causes else ""
+        est,
+        "mean over replications",
+        note,
+        f"incident minutes: {causes}" if causes else "",
+        untrusted=_untrusted(values, trust),
     )
 
 
@@ -485,7 +523,11 @@ def _full_outage(context: _Context, key: str, _targets: Targets) -> Judged:
     incidents = _incidents_of(result, key)
     causes = _minutes_by_cause(incidents[incidents["min_success_fraction"] <= 0.0])
     return Judged(
-        est, "mean over replications", note, f"full-outage incidents: {causes}" if causes else ""
+        est,
+        "mean over replications",
+        note,
+        f"full-outage incidents: {causes}" if causes else "",
+        untrusted=_untrusted(values, note),
     )
 
 
@@ -589,6 +631,7 @@ def _planned_downtime(context: _Context, key: str, _targets: Targets) -> Judged:
         f"mean over replications ({', '.join(sorted(PLANNED_CAUSES))})",
         note,
         f"planned incidents: {causes}" if causes else "",
+        untrusted=_untrusted(values, note),
     )
 
 
@@ -610,6 +653,7 @@ def _rpo(context: _Context, key: str, targets: Targets) -> Judged:
         "mean over replications of the largest window",
         "; ".join(p for p in (note, trust if not losing.empty else "") if p),
         f"data-losing incidents: {causes}" if causes else "",
+        untrusted=_untrusted(values, trust),
     )
 
 
