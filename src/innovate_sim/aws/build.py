@@ -14,18 +14,15 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from innovate_sim.aws.cluster import RUNNING, Cluster, Node, PoolState, WorkloadState
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Region, Zone
 from innovate_sim.aws.karpenter import Karpenter, schedule_node_lifecycle
 from innovate_sim.aws.rds import Database
-from innovate_sim.cost.estimate import scenario_catalog
-from innovate_sim.cost.sizing import plan_cluster
 from innovate_sim.engine import Simulation
 from innovate_sim.failures import alternating_outages, poisson_events
 from innovate_sim.metrics import AvailabilityRecorder
-from innovate_sim.pricing import PriceCatalog
+from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.rng import RandomStreams
 from innovate_sim.scenario import Distribution, Scenario
 from innovate_sim.scenario.catalog_checks import pool_instance_types
@@ -33,6 +30,8 @@ from innovate_sim.scenario.cluster import NodePool
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.distributions import Lognormal
 from innovate_sim.scenario.environment import Environment
+from innovate_sim.workload.demand import DemandCurve
+from innovate_sim.workload.sizing import plan_cluster
 
 __all__ = ["Model", "build_model"]
 

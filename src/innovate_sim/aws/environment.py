@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter
 from innovate_sim.aws.rds import Database
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.metrics import AvailabilityRecorder, ServiceState, WorkloadService
+from innovate_sim.workload.demand import DemandCurve
 
 __all__ = ["EnvironmentModel"]
 

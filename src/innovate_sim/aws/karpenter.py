@@ -4,7 +4,7 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 
 * **Batching** — the first unschedulable pod opens a window that closes at
   ``min(first + 10 s, last + 1 s)``; then one scheduling simulation packs all
-  pending pods (:func:`innovate_sim.aws.packing.plan`) onto existing and
+  pending pods (:func:`innovate_sim.workload.packing.plan`) onto existing and
   in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
 * **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
   probability ``capacity_error_probability`` (or when its zone is down) the
@@ -28,10 +28,10 @@ from functools import partial
 
 from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
-from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
 from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
+from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
 __all__ = ["Karpenter"]
 

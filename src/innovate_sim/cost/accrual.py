@@ -23,10 +23,10 @@ from innovate_sim.cost.estimate import (
     network_volumes,
     scenario_catalog,
 )
-from innovate_sim.cost.sizing import ClusterPlan
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.workload.sizing import ClusterPlan
 
 __all__ = ["CostRow", "NodeUsage", "accrued_rows", "static_rows"]
 

@@ -3,7 +3,7 @@
 ``estimate_cost(scenario, month=m)`` builds every priced resource of the
 organisation for the 730-hour month ``m`` and collects their cost
 components. No simulation and no randomness: the cluster is sized by
-:func:`innovate_sim.cost.sizing.plan_cluster` at the month's **mean** demand
+:func:`innovate_sim.workload.sizing.plan_cluster` at the month's **mean** demand
 and runs all 730 hours; traffic volumes integrate the demand curve over the
 month ``[(m−1)·730 h, m·730 h)``.
 
@@ -59,12 +59,12 @@ from innovate_sim.cost.resources import (
     node_groups,
 )
 from innovate_sim.cost.resources.base import gb_from_kb
-from innovate_sim.cost.sizing import ClusterPlan, plan_cluster
 from innovate_sim.errors import ScenarioError
-from innovate_sim.pricing import Discounts, PriceCatalog, load_catalog
+from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.model import Scenario
 from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.workload.sizing import ClusterPlan, plan_cluster
 
 __all__ = [
     "ECR_ENDPOINTS",
@@ -87,19 +87,6 @@ def month_window_h(month: int) -> tuple[float, float]:
     if month < 1:
         raise ValueError(f"months count from 1, got {month}")
     return (month - 1) * HOURS_PER_MONTH, month * HOURS_PER_MONTH
-
-
-def scenario_catalog(scenario: Scenario) -> PriceCatalog:
-    """The scenario region's catalog with the scenario's overrides and discounts."""
-    discounts = scenario.pricing.discounts
-    return load_catalog(
-        scenario.region,
-        overrides=dict(scenario.pricing.overrides),
-        discounts=Discounts(
-            compute_savings_plan=discounts.compute_savings_plan,
-            rds_reserved=discounts.rds_reserved,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +176,7 @@ def environment_usage(
     scenario: Scenario, name: str, catalog: PriceCatalog, month: int = 1
 ) -> EnvironmentUsage:
     """Demand, cluster, traffic and storage of environment ``name`` in month ``month``."""
-    from innovate_sim.aws.demand import DemandCurve  # numpy; only needed with demand
+    from innovate_sim.workload.demand import DemandCurve  # numpy; only needed with demand
 
     env = scenario.environments[name]
     start_h, end_h = month_window_h(month)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR
+from innovate_sim.workload.demand import DemandCurve
 
 __all__ = ["AvailabilityRecorder", "Incident", "ServiceState", "WorkloadService"]
 

@@ -174,9 +174,6 @@ class Scenario(ScenarioModel):
                     f"{key!r} is neither an environment nor an account; "
                     f"environments: {', '.join(self.environments) or 'none'}",
                 )
-        from innovate_sim.scenario.catalog_checks import check_against_catalog
-
-        check_against_catalog(self)
         return self
 
     def _check_chaos(self, index: int, event: ChaosEvent) -> None:

@@ -4,7 +4,7 @@ The static estimate and the simulation's initial cluster both come from
 :func:`plan_cluster`: managed node groups at their desired size, the steady
 HPA replica count of every workload, placed as kube-scheduler would on the
 managed nodes, and Karpenter NodeClaims (cheapest fitting type, through the
-same :func:`innovate_sim.aws.packing.plan` the simulated Karpenter uses) for
+same :func:`innovate_sim.workload.packing.plan` the simulated Karpenter uses) for
 the pods left over.
 """
 
@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import cast
 
-from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
 from innovate_sim.pricing import CapacityType, InstanceType, PriceCatalog
 from innovate_sim.scenario.catalog_checks import pool_instance_types
 from innovate_sim.scenario.cluster import NodePool, Workload
 from innovate_sim.scenario.environment import Environment
+from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
 __all__ = ["ClusterPlan", "PlannedNode", "plan_cluster", "steady_replicas"]
 
