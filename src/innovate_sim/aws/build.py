@@ -32,6 +32,7 @@ from innovate_sim.scenario.distributions import Lognormal
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.workload.demand import DemandCurve
 from innovate_sim.workload.sizing import plan_cluster
+from innovate_sim.workload.topology import Topology, topologies
 
 __all__ = ["Model", "build_model"]
 
@@ -75,7 +76,8 @@ def build_model(
     streams = RandomStreams(seed, replication)
     catalog = scenario_catalog(scenario)
     region = Region()
-    zone_count = max((e.availability_zones for e in scenario.environments.values()), default=1)
+    shapes = topologies(scenario)
+    zone_count = max((t.zones for t in shapes.values()), default=1)
     region.zones = [Zone(i, region) for i in range(zone_count)]
     model = Model(sim, scenario, region)
     failures = scenario.failures
@@ -103,7 +105,7 @@ def build_model(
         )
     for name, env in scenario.environments.items():
         model.environments[name] = _build_environment(
-            sim, scenario, name, env, region, streams, catalog, timeline, event_log
+            sim, scenario, name, env, shapes[name], region, streams, catalog, timeline, event_log
         )
     _schedule_chaos(model)
     return model
@@ -118,6 +120,7 @@ def _build_environment(
     scenario: Scenario,
     name: str,
     env: Environment,
+    topology: Topology,
     region: Region,
     streams: RandomStreams,
     catalog: PriceCatalog,
@@ -125,14 +128,8 @@ def _build_environment(
     event_log: bool,
 ) -> EnvironmentModel:
     failures = scenario.failures
-    zones = region.zones[: env.availability_zones]
-    mode = env.network.nat_gateways
-    if mode == "per_az":
-        nats = [NatGateway(zone) for zone in zones]
-    elif mode == "single":
-        nats = [NatGateway(zones[0])]
-    else:
-        nats = []
+    zones = region.zones[: topology.zones]
+    nats = [NatGateway(zones[zone]) for zone in topology.nat_zones]
     for nat in nats:
         alternating_outages(
             sim,
@@ -146,7 +143,7 @@ def _build_environment(
         )
     control_plane = ControlPlane()
     model = EnvironmentModel(
-        name, env.account, sim, zones, nats, Egress(mode, zones, nats), control_plane
+        name, env.account, sim, topology, zones, nats, Egress(topology, zones, nats), control_plane
     )
     for zone in zones:
         zone.listeners.append(model.invalidate)
@@ -303,7 +300,7 @@ def _build_cluster(
         def alb_detection() -> float:
             return 0.0
 
-    has_ecr = env.network.endpoints.has_ecr
+    has_ecr = model.topology.image_pulls_in_vpc
 
     def image_ok(zone: int) -> bool:
         return (has_ecr and zones[zone].up) or model.egress.ok(zone)
@@ -330,7 +327,7 @@ def _build_cluster(
             pool_name,
             pool,
             tuple(pool_instance_types(catalog, env, pool_name)),
-            tuple(pool.zones) if pool.zones else tuple(range(n_zones)),
+            model.topology.zones_of_pool(pool_name),
             _sampler(_pool_latency(env, pool), streams, f"node-launch/{name}/{pool_name}"),
         )
     for workload_name, workload in env.workloads.items():

@@ -203,7 +203,7 @@ class Cluster:
         self.pending: list[Pod] = []
         #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
         self.lifetimes: list[tuple[Node, float, float]] = []
-        self.launches: list[float] = []
+        self.launches: list[tuple[float, int]] = []
         #: OpenCost allocation: (workload or SYSTEM, month) → USD of node cost requested
         self.allocation: dict[tuple[str, int], float] = {}
         self._next_id = 0
@@ -268,7 +268,7 @@ class Cluster:
         node.cpu_usd_per_core_hour = ram * CPU_TO_RAM_PRICE_RATIO
         self.nodes.add(node)
         pool.nodes.add(node)
-        self.launches.append(self.sim.now)
+        self.launches.append((self.sim.now, zone))
         self.on_launch()
         self._log(f"node-launch:{node.id}:{itype.name}:{node.zone.name}:{capacity_type}")
         if ready_in_h is None:

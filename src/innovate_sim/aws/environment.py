@@ -22,6 +22,7 @@ from innovate_sim.aws.rds import Database
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.metrics import AvailabilityRecorder, ServiceState, WorkloadService
 from innovate_sim.workload.demand import DemandCurve
+from innovate_sim.workload.topology import Topology
 
 __all__ = ["EnvironmentModel"]
 
@@ -35,6 +36,7 @@ class EnvironmentModel:
     name: str
     account: str
     sim: Simulation
+    topology: Topology
     zones: list[Zone]
     nats: list[NatGateway]
     egress: Egress

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from innovate_sim.units import zone_name
+from innovate_sim.workload.topology import Topology
+
 __all__ = ["ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
 
 Listener = Callable[[], None]
@@ -55,7 +58,7 @@ class Zone:
     @property
     def name(self) -> str:
         """'az-a', 'az-b', …"""
-        return "az-" + "abcdef"[self.index]
+        return zone_name(self.index)
 
     up: bool = True
     """Whether the zone works (its own state and the region's); kept current by ``_changed``."""
@@ -128,25 +131,23 @@ class NatGateway:
 
 
 class Egress:
-    """Which zones have a working route to the internet, by NAT mode.
+    """Which zones have a working route to the internet, as the topology routes them.
 
-    ``per_az``: zone *z* routes through its own gateway. ``single``: every zone
-    routes through the gateway in the first zone (a shared dependency).
-    ``none``: no zone has egress.
+    Zone *z* routes through the gateway in ``topology.nat_zone_for(z)``: its
+    own with one NAT Gateway per AZ, the first zone's with a single one (a
+    shared dependency), none without NAT Gateways.
     """
 
-    def __init__(self, mode: str, zones: list[Zone], gateways: list[NatGateway]) -> None:
-        self.mode = mode
+    def __init__(self, topology: Topology, zones: list[Zone], gateways: list[NatGateway]) -> None:
+        self.topology = topology
         self.zones = zones
         self.gateways = gateways
+        self._by_zone = {gateway.zone.index: gateway for gateway in gateways}
 
     def gateway_for(self, zone: int) -> NatGateway | None:
         """The gateway zone ``zone`` routes through."""
-        if self.mode == "per_az":
-            return self.gateways[zone]
-        if self.mode == "single":
-            return self.gateways[0]
-        return None
+        gateway_zone = self.topology.nat_zone_for(zone)
+        return None if gateway_zone is None else self._by_zone[gateway_zone]
 
     def ok(self, zone: int) -> bool:
         """Whether pods in ``zone`` reach the internet."""

@@ -34,7 +34,7 @@ class ReplicationOutcome:
         lost_by_cause: (environment, cause, lost requests).
         monthly: (environment, month, demand requests, lost requests).
         nodes: node-hours by month and kind.
-        launches: node launches by (environment, month).
+        launches: node launches by (environment, month, AZ index).
         counters: component counts (failovers, Karpenter launches, HPA scalings …).
         timeline: per environment, rows of the service state at each change (if asked).
     """
@@ -48,7 +48,7 @@ class ReplicationOutcome:
     lost_by_cause: list[tuple[str, str, float]] = field(default_factory=list)
     monthly: list[tuple[str, int, float, float]] = field(default_factory=list)
     nodes: list[NodeUsage] = field(default_factory=list)
-    launches: dict[tuple[str, int], int] = field(default_factory=dict)
+    launches: dict[tuple[str, int, int], int] = field(default_factory=dict)
     counters: list[dict[str, Any]] = field(default_factory=list)
     allocation: list[tuple[str, int, str, float]] = field(default_factory=list)
     timeline: dict[str, list[tuple[float, ...]]] | None = None
@@ -133,9 +133,9 @@ def run_replication(
                 allocated[month] = allocated.get(month, 0.0) + usd
             for month, usd in sorted(node_usd.items()):
                 outcome.allocation.append((name, month, "idle", usd - allocated.get(month, 0.0)))
-            for launched in cluster.launches:
-                month = int(launched // HOURS_PER_MONTH) + 1
-                outcome.launches[(name, month)] = outcome.launches.get((name, month), 0) + 1
+            for launched, zone in cluster.launches:
+                launch = (name, int(launched // HOURS_PER_MONTH) + 1, zone)
+                outcome.launches[launch] = outcome.launches.get(launch, 0) + 1
         if recorder is None:
             continue
         demand = recorder.demand_requests

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from innovate_sim.cost.components import CostComponent
-from innovate_sim.cost.resources.base import Resource, zone_name
+from innovate_sim.cost.resources.base import Resource
 from innovate_sim.pricing import CapacityType, PriceCatalog
 from innovate_sim.scenario.cluster import RootVolume
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import HOURS_PER_MONTH, zone_name
 from innovate_sim.workload.sizing import PlannedNode
 
 __all__ = ["NodeGroup", "node_groups"]
