@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from innovate_sim.rng import Stream
+from innovate_sim.scenario.network import HealthCheck
 from innovate_sim.units import zone_name
 from innovate_sim.workload.topology import Topology
 
-__all__ = ["ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
+__all__ = ["AlbDetection", "ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
 
 Listener = Callable[[], None]
 
@@ -34,6 +36,14 @@ class Region:
         self.cause = "" if up else cause
         for zone in self.zones:
             zone._changed()
+
+    def fail(self) -> None:
+        """A region-wide outage begins."""
+        self.set_up(False)
+
+    def repair(self) -> None:
+        """A region-wide outage ends."""
+        self.set_up(True)
 
 
 @dataclass(eq=False)
@@ -162,6 +172,38 @@ class Egress:
         if gateway is None:
             return "no-nat"
         return gateway.cause
+
+
+@dataclass(frozen=True)
+class AlbDetection:
+    """How long the ALB keeps routing to a dead target: its health check noticing.
+
+    The target dies at a uniform moment within a check interval, so the ALB
+    stops routing ``(threshold − 1) · interval`` plus a uniform fraction of
+    one interval later; without a health check it notices at once.
+
+    Attributes:
+        low_h: the shortest detection time (hours).
+        width_h: the spread above it (one interval, hours).
+        stream: draws the fraction.
+    """
+
+    low_h: float
+    width_h: float
+    stream: Stream
+
+    @classmethod
+    def of(cls, health: HealthCheck | None, stream: Stream) -> AlbDetection:
+        """The detection of an ingress's health check (``None``: immediate)."""
+        if health is None:
+            return cls(0.0, 0.0, stream)
+        return cls(health.interval * (health.unhealthy_threshold - 1), health.interval, stream)
+
+    def __call__(self) -> float:
+        """Draw a detection time (hours)."""
+        if self.width_h == 0.0:
+            return self.low_h
+        return self.low_h + self.width_h * self.stream.random()
 
 
 @dataclass(eq=False)
