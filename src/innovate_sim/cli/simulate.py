@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +17,7 @@ from rich.table import Table
 from innovate_sim._frames import iter_rows
 from innovate_sim.cli.app import FileArg, app, console
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.formatting import format_interval, format_value
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
@@ -68,17 +70,13 @@ def _progress() -> Progress:
     )
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.4f}%"
+#: How a table writes an interval that one replication cannot give.
+UNDEFINED_CI = "undefined (n=1)"
 
 
 def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
     """How to print a value of ``unit``: percent, dollars, or a plain number."""
-    if unit == "fraction":
-        return _pct
-    if unit.startswith("USD"):
-        return lambda value: f"{'-' if value < 0 else ''}${abs(value):,.2f}"
-    return lambda value: f"{value:,.{decimals}f}"
+    return partial(format_value, unit=unit, decimals=decimals)
 
 
 def print_result(result: object, top: int = 5) -> None:
@@ -105,7 +103,7 @@ def print_result(result: object, top: int = 5) -> None:
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(summary):
         fmt = _formatter(row.unit, decimals=1)
-        ci = "undefined (n=1)" if row.n < 2 else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
+        ci = format_interval(row.ci_low if row.n >= 2 else None, row.ci_high, fmt, UNDEFINED_CI)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",
@@ -251,11 +249,7 @@ def compare(
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(diff):
         fmt = _formatter(row.unit, decimals=2)
-        ci = (
-            "undefined (n=1)"
-            if row.n < 2 or pd.isna(row.ci_low)
-            else (f"{fmt(row.ci_low)} – {fmt(row.ci_high)}")
-        )
+        ci = format_interval(row.ci_low if row.n >= 2 else None, row.ci_high, fmt, UNDEFINED_CI)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",
