@@ -7,7 +7,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -79,6 +79,13 @@ def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
     return partial(format_value, unit=unit, decimals=decimals)
 
 
+def _row_text(row: Any, decimals: int) -> tuple[Callable[[float], str], str]:
+    """The formatter of a summary row's unit and its CI as text."""
+    fmt = _formatter(row.unit, decimals)
+    low = row.ci_low if row.n >= 2 else None
+    return fmt, format_interval(low, row.ci_high, fmt, UNDEFINED_CI)
+
+
 def print_result(result: object, top: int = 5) -> None:
     """Print availability with CIs, downtime by cause and the worst incidents."""
     from innovate_sim.experiments import SimulationResult
@@ -102,8 +109,7 @@ def print_result(result: object, top: int = 5) -> None:
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(summary):
-        fmt = _formatter(row.unit, decimals=1)
-        ci = format_interval(row.ci_low if row.n >= 2 else None, row.ci_high, fmt, UNDEFINED_CI)
+        fmt, ci = _row_text(row, decimals=1)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",
@@ -248,8 +254,7 @@ def compare(
     for column in ("environment", "metric", "A", "B", "B − A", level):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(diff):
-        fmt = _formatter(row.unit, decimals=2)
-        ci = format_interval(row.ci_low if row.n >= 2 else None, row.ci_high, fmt, UNDEFINED_CI)
+        fmt, ci = _row_text(row, decimals=2)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",

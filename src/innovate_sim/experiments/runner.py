@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.result import SimulationResult
@@ -75,51 +76,49 @@ def _chunks(replications: int, size: int) -> list[list[int]]:
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
 
 
-def _run_serially(
-    scenarios: Sequence[Scenario],
-    seed: int,
-    replications: int,
-    on_done: BatchDone,
-    tick: Callable[[int], None],
-) -> None:
-    for index, scenario in enumerate(scenarios):
-        outcomes = []
-        for r in range(replications):
-            outcomes.append(run_replication(scenario, seed, r))
-            tick(1)
-        on_done(index, outcomes)
+@dataclass(frozen=True)
+class _Batches:
+    """Replications 0…``replications``−1 of each scenario, and where to report them."""
 
+    scenarios: Sequence[Scenario]
+    seed: int
+    replications: int
+    on_done: BatchDone
+    tick: Callable[[int], None]
 
-def _run_on(
-    executor: Executor,
-    parallel: int,
-    scenarios: Sequence[Scenario],
-    seed: int,
-    replications: int,
-    on_done: BatchDone,
-    tick: Callable[[int], None],
-) -> None:
-    size = chunk_size(replications * len(scenarios), parallel, replications)
-    futures: dict[Future[list[ReplicationOutcome]], int] = {}
-    pending = [0] * len(scenarios)
-    gathered: list[list[ReplicationOutcome]] = [[] for _ in scenarios]
-    try:
-        for index, scenario in enumerate(scenarios):  # scenario-major: early ones finish first
-            for chunk in _chunks(replications, size):
-                futures[executor.submit(run_chunk, scenario, seed, chunk)] = index
-                pending[index] += 1
-        for future in as_completed(futures):
-            index = futures[future]
-            outcomes = future.result()
-            gathered[index].extend(outcomes)
-            pending[index] -= 1
-            tick(len(outcomes))
-            if pending[index] == 0:
-                done, gathered[index] = gathered[index], []
-                on_done(index, sorted(done, key=lambda o: o.replication))
-    finally:
-        for future in futures:
-            future.cancel()
+    def run_here(self) -> None:
+        """Run every replication in this process, scenario after scenario."""
+        for index, scenario in enumerate(self.scenarios):
+            outcomes = []
+            for r in range(self.replications):
+                outcomes.append(run_replication(scenario, self.seed, r))
+                self.tick(1)
+            self.on_done(index, outcomes)
+
+    def run_on(self, executor: Executor, parallel: int) -> None:
+        """Submit chunks of replications to ``executor``; report each scenario once complete."""
+        count = self.replications
+        size = chunk_size(count * len(self.scenarios), parallel, count)
+        futures: dict[Future[list[ReplicationOutcome]], int] = {}
+        pending = [0] * len(self.scenarios)
+        gathered: list[list[ReplicationOutcome]] = [[] for _ in self.scenarios]
+        try:
+            for index, scenario in enumerate(self.scenarios):  # early scenarios finish first
+                for chunk in _chunks(count, size):
+                    futures[executor.submit(run_chunk, scenario, self.seed, chunk)] = index
+                    pending[index] += 1
+            for future in as_completed(futures):
+                index = futures[future]
+                outcomes = future.result()
+                gathered[index].extend(outcomes)
+                pending[index] -= 1
+                self.tick(len(outcomes))
+                if pending[index] == 0:
+                    done, gathered[index] = gathered[index], []
+                    self.on_done(index, sorted(done, key=lambda o: o.replication))
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def run_batches(
@@ -162,12 +161,12 @@ def run_batches(
     own_pool = None
     if executor is None and workers is not None and workers > 1 and scenarios:
         own_pool = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
+    batches = _Batches(scenarios, seed, replications, on_done, tick)
     try:
         if executor is None:
-            _run_serially(scenarios, seed, replications, on_done, tick)
+            batches.run_here()
         elif scenarios:
-            parallel = parallelism(executor, workers)
-            _run_on(executor, parallel, scenarios, seed, replications, on_done, tick)
+            batches.run_on(executor, parallelism(executor, workers))
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
