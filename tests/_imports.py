@@ -1,12 +1,9 @@
-"""The package's import graph, read from the source with :mod:`ast` (nothing is imported).
+"""The import graph of ``innovate_sim``, read from the source with :mod:`ast`.
 
-Every ``import`` counts, wherever it is written: at module level, inside a
-function (a lazy import), or under ``if TYPE_CHECKING:`` — a lazy import is
-still a dependency, it only runs later. Used by ``tests/unit/test_layering.py``
-to check DESIGN §2's layer table and the absence of import cycles, and usable
-from the command line to measure a tree::
-
-    python tests/_imports.py src/innovate_sim
+Used by the layering tests and by ``python tests/_imports.py`` to print the
+number of package-level and file-level import cycles. Imports under
+``if TYPE_CHECKING:`` count too: a type-only import is still a dependency a
+reader has to follow.
 """
 
 from __future__ import annotations
@@ -14,88 +11,94 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = [
-    "Violation",
-    "cycles",
-    "file_graph",
-    "layer_of",
-    "layer_violations",
-    "package_graph",
-]
+SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT_PACKAGE = "innovate_sim"
 
 
-def _module_name(path: Path, root: Path) -> str:
-    """``innovate_sim.aws.build`` for ``<root>/aws/build.py`` (root is the package folder)."""
-    parts = [root.name, *path.relative_to(root).with_suffix("").parts]
+def module_name(path: Path, src: Path = SRC) -> str:
+    """Dotted module name of a source file (``pkg/__init__.py`` → ``pkg``)."""
+    parts = list(path.relative_to(src).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _imported_names(tree: ast.AST, module: str, is_package: bool) -> Iterable[str]:
-    """Every dotted name an import statement in ``tree`` refers to.
+def _resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    base = module.split(".")
+    if not is_package:
+        base = base[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    return ".".join([*base, target] if target else base)
 
-    ``from a.b import c`` gives ``a.b.c``: the caller resolves it to the longest
-    prefix that is a module, so a submodule counts as itself and any other name
-    as the module that defines it.
+
+def imports_of(path: Path, known: Iterable[str], src: Path = SRC) -> set[str]:
+    """Modules of the package that one file imports (absolute dotted names).
+
+    ``from pkg import sub`` counts as an import of ``pkg.sub`` when that is a
+    module in ``known``, and of ``pkg`` itself only for names that are not.
     """
-    package = module if is_package else module.rpartition(".")[0]
+    known = set(known)
+    module = module_name(path, src)
+    is_package = path.name == "__init__.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                origin = ".".join([*base, node.module] if node.module else base)
+                base = _resolve_relative(module, is_package, node.level, node.module)
             else:
-                origin = node.module or ""
-            yield from (f"{origin}.{alias.name}" for alias in node.names)
+                base = node.module or ""
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in known else base)
+    return {name for name in found if name.split(".")[0] == ROOT_PACKAGE}
 
 
-def file_graph(root: Path) -> dict[str, set[str]]:
-    """Module → the package's modules it imports (a name imported from a package is resolved
-    to the submodule when one of that name exists, else to the package itself)."""
-    root = Path(root)
-    files = {_module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+def module_graph(src: Path = SRC) -> dict[str, set[str]]:
+    """Module → modules of the package it imports (only names that exist)."""
+    files = sorted((src / ROOT_PACKAGE).rglob("*.py"))
+    modules = {module_name(f, src): f for f in files}
     graph: dict[str, set[str]] = {}
-    for module, path in files.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        targets: set[str] = set()
-        for name in _imported_names(tree, module, path.name == "__init__.py"):
-            while name and name not in files:
-                name = name.rpartition(".")[0]
-            if name and name != module:
-                targets.add(name)
-        graph[module] = targets
+    for name, path in modules.items():
+        imported = imports_of(path, modules, src)
+        targets = {t for t in imported if t in modules and t != name}
+        graph[name] = targets
     return graph
 
 
-def layer_of(module: str) -> str:
-    """The unit of DESIGN §2's table a module belongs to: its top-level package or module."""
+def package_of(module: str) -> str:
+    """The layer a module belongs to: ``innovate_sim.aws.cluster`` → ``aws``.
+
+    Top-level modules (``units``, ``rng``, …) are their own package; the
+    package root ``innovate_sim`` is ``__init__``.
+    """
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-def package_graph(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
-    """The file graph collapsed to top-level packages (edges within a package dropped)."""
-    out: dict[str, set[str]] = {}
-    for module, targets in graph.items():
-        source = layer_of(module)
-        out.setdefault(source, set()).update(layer_of(t) for t in targets if layer_of(t) != source)
-    return out
+def package_graph(graph: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """Collapse a module graph to packages (self-edges dropped)."""
+    packages: dict[str, set[str]] = {}
+    for source, targets in graph.items():
+        edges = packages.setdefault(package_of(source), set())
+        edges.update(package_of(t) for t in targets)
+    for source, edges in packages.items():
+        edges.discard(source)
+    return packages
 
 
-def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components with more than one node (Tarjan), each sorted."""
+def strongly_connected(graph: Mapping[str, Iterable[str]]) -> list[set[str]]:
+    """Tarjan's strongly connected components with more than one node."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    found: list[list[str]] = []
+    components: list[set[str]] = []
     counter = 0
 
     def visit(node: str) -> None:
@@ -111,63 +114,65 @@ def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
             elif succ in on_stack:
                 low[node] = min(low[node], index[succ])
         if low[node] == index[node]:
-            component = []
+            component = set()
             while True:
                 member = stack.pop()
                 on_stack.discard(member)
-                component.append(member)
+                component.add(member)
                 if member == node:
                     break
             if len(component) > 1:
-                found.append(sorted(component))
+                components.append(component)
 
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     for node in sorted(graph):
         if node not in index:
             visit(node)
-    return sorted(found)
+    return components
 
 
-@dataclass(frozen=True)
-class Violation:
-    """An import that DESIGN §2's table does not allow."""
-
-    module: str
-    imported: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.module} imports {self.imported}: layer {layer_of(self.module)!r} "
-            f"may not know {layer_of(self.imported)!r}"
-        )
+def two_cycles(graph: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
+    """Pairs that import each other directly (a ⇄ b)."""
+    pairs = set()
+    for a, targets in graph.items():
+        for b in targets:
+            if a < b and a in graph.get(b, ()):
+                pairs.add((a, b))
+    return sorted(pairs)
 
 
-def layer_violations(
-    graph: Mapping[str, set[str]], allowed: Mapping[str, frozenset[str]]
-) -> list[Violation]:
-    """Imports across layers that ``allowed`` (layer → layers it may import) does not permit.
+def _without_package_roots(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """File graph without edges into ``__init__`` re-export modules.
 
-    A layer missing from ``allowed`` is itself a violation, so a new package
-    must be placed in the table before it can be imported.
+    An ``__init__.py`` that re-exports its submodules imports all of them, so
+    every import of the package name would otherwise close a cycle through it.
     """
-    found = []
-    for module in sorted(graph):
-        source = layer_of(module)
-        for target in sorted(graph[module]):
-            layer = layer_of(target)
-            if layer != source and (source not in allowed or layer not in allowed[source]):
-                found.append(Violation(module, target))
-    return found
+    packages = {m for m in graph if (SRC / Path(*m.split("."))).is_dir()}
+    return {m: {t for t in ts if t not in packages} for m, ts in graph.items()}
 
 
-def _main(argv: list[str]) -> None:
-    root = Path(argv[0] if argv else "src/innovate_sim")
-    graph = file_graph(root)
-    packages = package_graph(graph)
-    for label, found in (("package", cycles(packages)), ("file", cycles(graph))):
-        print(f"{label}-level cycles: {len(found)}")
-        for component in found:
-            print("  " + " ⇄ ".join(component))
+def file_cycles(graph: Mapping[str, set[str]] | None = None) -> list[set[str]]:
+    """Groups of source files that import each other, directly or through others."""
+    return strongly_connected(_without_package_roots(graph or module_graph()))
+
+
+def package_cycles(graph: Mapping[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """Pairs of packages that import each other."""
+    return two_cycles(package_graph(graph or module_graph()))
+
+
+def main() -> None:
+    """Print the cycles of the current tree."""
+    graph = module_graph()
+    pkg = package_cycles(graph)
+    files = file_cycles(graph)
+    print(f"package cycles: {len(pkg)}")
+    for a, b in pkg:
+        print(f"  {a} <-> {b}")
+    print(f"file cycles: {len(files)}")
+    for component in files:
+        print("  " + " -> ".join(sorted(component)))
 
 
 if __name__ == "__main__":
-    _main(sys.argv[1:])
+    main()

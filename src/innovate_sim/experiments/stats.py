@@ -2,7 +2,7 @@
 
 Confidence intervals are Student-t intervals on the mean of independent,
 identically distributed replications: mean ± t(1 − α/2, n − 1) · s / √n,
-clipped to the quantity's natural range. :func:`student_t_interval` is the one
+clipped to the quantity's natural range. :func:`confidence_interval` is the one
 place that computes it: the summary tables (:func:`estimate`) and the plots
 (:func:`mean_ci`) both call it, so a figure and a table of the same run quote
 the same interval. With one replication the interval is undefined and reported
@@ -25,11 +25,11 @@ __all__ = [
     "PERCENT_RANGE",
     "UNBOUNDED",
     "Estimate",
+    "confidence_interval",
     "estimate",
     "mean_ci",
     "natural_range",
     "replications_to_settle",
-    "student_t_interval",
 ]
 
 #: The range of a quantity that can take any real value.
@@ -102,30 +102,30 @@ def estimate(
     if n == 1:
         return Estimate(mean, math.nan, math.nan, math.nan, 1, p5, p50, p95, confidence)
     std = float(data.std(ddof=1))
-    low, high = student_t_interval(mean, std, n, confidence, bounds)
+    low, high = confidence_interval(data, confidence, bounds)
     return Estimate(mean, low, high, std, n, p5, p50, p95, confidence)
 
 
-def student_t_interval(
-    mean: float,
-    std: float,
-    n: int,
-    confidence: float = 0.95,
-    bounds: tuple[float, float] = UNBOUNDED,
+def confidence_interval(
+    data: np.ndarray, confidence: float = 0.95, bounds: tuple[float, float] = UNBOUNDED
 ) -> tuple[float, float]:
-    """The Student-t confidence interval on a mean of ``n`` replications, clipped to ``bounds``.
+    """The confidence interval on the mean of ``data`` (one value per replication), clipped.
+
+    The one place the interval is computed: the summary tables (:func:`estimate`)
+    and the plots (:func:`mean_ci`) both call it.
 
     Args:
-        mean: sample mean.
-        std: sample standard deviation (``ddof=1``).
-        n: number of replications (at least 2; with fewer the interval is (NaN, NaN)).
+        data: one value per replication (with fewer than 2 the interval is (NaN, NaN)).
         confidence: two-sided level.
         bounds: the quantity's natural range (e.g. (0, 1) for a fraction,
             (0, inf) for minutes); a t-interval on few replications can reach past it.
     """
+    n = int(data.size)
     if n < 2:
         return math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * std / math.sqrt(n)
+    mean = float(data.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(data.std(ddof=1))
+    half /= math.sqrt(n)
     return max(mean - half, bounds[0]), min(mean + half, bounds[1])
 
 
@@ -136,7 +136,7 @@ def mean_ci(
 ) -> tuple[float, float, float]:
     """Mean of independent replications and its Student-t interval, as the plots draw it.
 
-    The same interval as :func:`estimate` (both call :func:`student_t_interval`).
+    The same interval as :func:`estimate` (both call :func:`confidence_interval`).
     NaN values are ignored.
 
     Args:
@@ -160,9 +160,7 @@ def mean_ci(
     array = array[~np.isnan(array)]
     if array.size == 0:
         raise ValueError("mean_ci needs at least one value; got none")
-    mean = float(array.mean())
-    std = float(array.std(ddof=1)) if array.size > 1 else math.nan
-    return (mean, *student_t_interval(mean, std, int(array.size), confidence, bounds))
+    return (float(array.mean()), *confidence_interval(array, confidence, bounds))
 
 
 def replications_to_settle(est: Estimate, target: float) -> int | None:
