@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 
 import pytest
-from _results import succeeded
 
 import innovate_sim as isim
+from _results import succeeded
 
 ROOT = Path(__file__).resolve().parents[1]
 PROD = ROOT / "scenarios" / "prod.yaml"
