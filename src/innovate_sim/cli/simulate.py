@@ -22,7 +22,6 @@ from innovate_sim.formatting import format_interval, format_value
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
     from innovate_sim.scenario import Scenario
-from innovate_sim.units import MINUTES_PER_YEAR
 
 __all__ = ["executor_for", "print_result"]
 
@@ -118,7 +117,7 @@ def print_result(result: object, top: int = 5) -> None:
             f"{fmt(row.p5)} – {fmt(row.p95)}",
         )
     console.print(table)
-    years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+    years = result.horizon_years
     by_cause = result.downtime_by_cause
     if not by_cause.empty:
         causes = Table(title="Downtime by cause (mean per year over replications)")

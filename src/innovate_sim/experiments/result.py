@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -353,7 +352,3 @@ class SimulationResult:
             f"SimulationResult(scenario={self.scenario.name!r}, replications={self.replications}, "
             f"seed={self.seed}, hash={self.scenario_hash})"
         )
-
-
-def _nan_to_none(value: float) -> float | None:
-    return None if isinstance(value, float) and math.isnan(value) else value
