@@ -33,15 +33,16 @@ RULES: dict[str, frozenset[str]] = {
     # The scenario language checks instance types and regions against the price catalog.
     "scenario": FOUNDATION | {"pricing"},
     "engine": FOUNDATION,
-    "oracles": FOUNDATION,
+    # Closed forms over the scenario's own types (e.g. the NAT placement).
+    "oracles": FOUNDATION | {"scenario"},
     "workload": FOUNDATION | {"scenario", "pricing"},
     "failures": FOUNDATION | {"engine", "scenario"},
-    "metrics": FOUNDATION | {"engine", "scenario", "pricing", "workload"},
-    "cost": FOUNDATION | {"engine", "scenario", "pricing", "workload"},
-    # aws/build.py wires the model: it attaches the recorders of metrics/ and failures/.
-    "aws": FOUNDATION | {"engine", "scenario", "pricing", "workload", "failures", "metrics"},
+    "aws": FOUNDATION | {"engine", "scenario", "pricing", "workload", "failures"},
+    # Measurement observes the model from outside: it subscribes to aws/'s events.
+    "metrics": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
+    "cost": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
     "experiments": FOUNDATION
-    | {"scenario", "pricing", "engine", "workload", "failures", "metrics", "cost", "aws"}
+    | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"}
     | {"targets"},
     "targets": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
     # Reporting takes results; it never simulates (no engine, model or failure processes).
