@@ -23,7 +23,7 @@ from innovate_sim.experiments.judging import (
     planned,
     validate_targets,
 )
-from innovate_sim.reporting.verdicts import format_value
+from innovate_sim.formatting import format_value
 
 __all__ = [
     "EXIT_FAIL",

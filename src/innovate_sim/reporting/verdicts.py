@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from innovate_sim.formatting import format_value
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -27,17 +29,6 @@ __all__ = [
 ]
 
 _VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "uncertain": "bold yellow"}
-
-
-def format_value(value: float, unit: str) -> str:
-    """Format a threshold or statistic in its unit (``99.9500%``, ``$3,000.00``, ``12.30``)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    if unit == "fraction":
-        return f"{value * 100:.4f}%"
-    if unit.startswith("USD"):
-        return f"${value:,.2f}"
-    return f"{value:,.2f}"
 
 
 def _with_unit(value: float, unit: str) -> str:
