@@ -12,7 +12,9 @@ through the monotone cubic
 
 with γ̂ the sample skewness, which removes its first-order skewness, and the
 interval is {μ : |g(T)| ≤ t(1 − α/2, n − 1)}, inverted in closed form. With
-symmetric data (γ̂ ≈ 0) it is the Student-t interval. (P. Hall, "On the
+symmetric data (γ̂ ≈ 0) it is the Student-t interval, and it is never
+narrower than the Student-t interval on either side (with few replications
+the skewness estimate is noisy and can point the wrong way). (P. Hall, "On the
 removal of skewness by transformation", JRSS B 54:221–228, 1992; X.-H. Zhou
 and P. Dinh, Biostatistics 6:486–501, 2005.) :func:`confidence_interval` is
 the one place that computes it: the summary tables (:func:`estimate`) and the
@@ -139,6 +141,12 @@ def confidence_interval(
     if n < 2:
         return math.nan, math.nan
     low, high = _skewness_corrected(data, confidence)
+    # never narrower than Student-t: with few replications the skewness estimate is noisy
+    # and can point the wrong way
+    mean = float(data.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(data.std(ddof=1))
+    half /= math.sqrt(n)
+    low, high = min(low, mean - half), max(high, mean + half)
     return max(low, bounds[0]), min(high, bounds[1])
 
 
