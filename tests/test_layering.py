@@ -17,8 +17,6 @@ import types
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
-
 import _imports
 import innovate_sim
 
@@ -43,14 +41,21 @@ RULES: dict[str, frozenset[str]] = {
     "cost": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
     "experiments": FOUNDATION
     | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"}
-    | {"targets"},
-    "targets": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
+    | {"targets"},  # SimulationResult.check(); see PENDING_CYCLES
+    # The public names of target checking; issue 11 splits it into experiments/ and reporting/.
+    "targets": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments", "reporting"},
     # Reporting takes results; it never simulates (no engine, model or failure processes).
-    "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments", "targets"},
+    "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
     "docs_reference": FOUNDATION | {"scenario"},
 }
 _EVERYTHING = frozenset(RULES) | {"cli"}
 RULES |= {"cli": _EVERYTHING, "__init__": _EVERYTHING, "__main__": _EVERYTHING}
+
+#: Package cycles another open issue removes, with the issue. The cycle check
+#: tolerates exactly these (and fails on any other); drop an entry once fixed.
+PENDING_CYCLES = {
+    frozenset({"experiments", "targets"}): "issue 11 splits targets.py (branch verdicts)",
+}
 
 #: Package rules plus "no package-level cycle" and "no file-level cycle".
 RULE_COUNT = len(RULES) + 2
@@ -84,7 +89,11 @@ def check(src: Path = SRC) -> list[str]:
     graph = _imports.module_graph(src)
     problems = layer_violations(graph)
     packages = _imports.strongly_connected(_imports.package_graph(graph))
-    problems += ["package cycle: " + " ⇄ ".join(sorted(cycle)) for cycle in packages]
+    problems += [
+        "package cycle: " + " ⇄ ".join(sorted(cycle))
+        for cycle in packages
+        if frozenset(cycle) not in PENDING_CYCLES
+    ]
     problems += [
         "file cycle: " + " ⇄ ".join(sorted(cycle)) for cycle in _imports.file_cycles(graph)
     ]
@@ -101,10 +110,11 @@ def test_the_layer_table_holds() -> None:
     assert layer_violations(_imports.module_graph()) == []
 
 
-@pytest.mark.xfail(reason="experiments ⇄ targets until targets.py is split (issue 11)", strict=True)
 def test_no_package_imports_another_that_imports_it() -> None:
-    """No cycle between packages, of any length (not only a ⇄ b)."""
-    assert _imports.strongly_connected(_imports.package_graph(_imports.module_graph())) == []
+    """No cycle between packages, of any length (not only a ⇄ b), but the pending ones."""
+    graph = _imports.package_graph(_imports.module_graph())
+    cycles = {frozenset(cycle) for cycle in _imports.strongly_connected(graph)}
+    assert cycles <= set(PENDING_CYCLES), cycles - set(PENDING_CYCLES)
 
 
 def test_no_import_cycle_between_files() -> None:
