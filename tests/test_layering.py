@@ -17,8 +17,6 @@ import types
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
-
 import _imports
 import innovate_sim
 
@@ -43,14 +41,21 @@ RULES: dict[str, frozenset[str]] = {
     "cost": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
     "experiments": FOUNDATION
     | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"}
-    | {"targets"},
-    "targets": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
+    | {"targets"},  # SimulationResult.check(); see PENDING_CYCLES
+    # The public names of target checking; issue 11 splits it into experiments/ and reporting/.
+    "targets": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments", "reporting"},
     # Reporting takes results; it never simulates (no engine, model or failure processes).
-    "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments", "targets"},
+    "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
     "docs_reference": FOUNDATION | {"scenario"},
 }
 _EVERYTHING = frozenset(RULES) | {"cli"}
 RULES |= {"cli": _EVERYTHING, "__init__": _EVERYTHING, "__main__": _EVERYTHING}
+
+#: Package cycles another open issue removes, with the issue. The cycle check
+#: tolerates exactly these (and fails on any other); drop an entry once fixed.
+PENDING_CYCLES = {
+    frozenset({"experiments", "targets"}): "issue 11 splits targets.py (branch verdicts)",
+}
 
 #: Package rules plus "no package-level cycle" and "no file-level cycle".
 RULE_COUNT = len(RULES) + 2
@@ -83,31 +88,35 @@ def check(src: Path = SRC) -> list[str]:
     """All violations of the layer table and the no-cycle rules in the tree under ``src``."""
     graph = _imports.module_graph(src)
     problems = layer_violations(graph)
-    problems += [f"package cycle: {a} ⇄ {b}" for a, b in _imports.package_cycles(graph)]
+    packages = _imports.strongly_connected(_imports.package_graph(graph))
+    problems += [
+        "package cycle: " + " ⇄ ".join(sorted(cycle))
+        for cycle in packages
+        if frozenset(cycle) not in PENDING_CYCLES
+    ]
     problems += [
         "file cycle: " + " ⇄ ".join(sorted(cycle)) for cycle in _imports.file_cycles(graph)
     ]
     return problems
 
 
-@pytest.mark.xfail(reason="until arch-model's workload/ layer is merged (issue 10)", strict=False)
 def test_every_package_has_exactly_one_rule() -> None:
     layers = {_imports.package_of(m) for m in _imports.module_graph()}
     assert layers == set(RULES), "add the new package to RULES (DESIGN §2) or drop a stale rule"
     assert len(layers) + 2 == RULE_COUNT
 
 
-@pytest.mark.xfail(reason="until arch-model's workload/ layer is merged (issue 10)", strict=False)
 def test_the_layer_table_holds() -> None:
     assert layer_violations(_imports.module_graph()) == []
 
 
-@pytest.mark.xfail(reason="until arch-model's workload/ layer is merged (issue 10)", strict=False)
 def test_no_package_imports_another_that_imports_it() -> None:
-    assert _imports.package_cycles() == []
+    """No cycle between packages, of any length (not only a ⇄ b), but the pending ones."""
+    graph = _imports.package_graph(_imports.module_graph())
+    cycles = {frozenset(cycle) for cycle in _imports.strongly_connected(graph)}
+    assert cycles <= set(PENDING_CYCLES), cycles - set(PENDING_CYCLES)
 
 
-@pytest.mark.xfail(reason="until arch-model's workload/ layer is merged (issue 10)", strict=False)
 def test_no_import_cycle_between_files() -> None:
     assert _imports.file_cycles() == []
 
@@ -138,7 +147,8 @@ def test_the_check_fails_on_a_planted_lazy_upward_import(tmp_path: Path) -> None
     assert problems[0] == (
         "innovate_sim.engine.core imports innovate_sim.aws.build: 'engine' may not know 'aws'"
     )
-    assert problems[1] == "package cycle: aws ⇄ engine"  # the engine now knows the model
+    # the engine now knows the model, which knows the engine (directly and through failures/)
+    assert problems[1] == "package cycle: aws ⇄ engine ⇄ failures"
     assert len(problems) == 2
 
 
