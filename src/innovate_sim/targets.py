@@ -24,6 +24,7 @@ from innovate_sim.experiments.judging import (
     validate_targets,
 )
 from innovate_sim.formatting import format_value
+from innovate_sim.reporting.verdicts import display_rows, render
 
 __all__ = [
     "EXIT_FAIL",
@@ -36,8 +37,10 @@ __all__ = [
     "TargetReport",
     "Verdict",
     "check_targets",
+    "display_rows",
     "format_value",
     "judge",
     "planned",
+    "render",
     "validate_targets",
 ]

@@ -44,6 +44,7 @@ def check(
     Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
     """
     from innovate_sim.experiments.judging import validate_targets
+    from innovate_sim.reporting.verdicts import render
     from innovate_sim.scenario import load_scenario
 
     scenario = load_scenario(file)
@@ -56,7 +57,7 @@ def check(
         f"{prov['wall_time_s']:.1f} s"
     )
     report = result.check()
-    report.render(console)
+    render(report, console)
     disclose(scenario)
     if out is not None:
         save_outputs(result, out)

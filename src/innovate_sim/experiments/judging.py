@@ -36,7 +36,9 @@ cost_per_million_requests_usd   mean cost over the horizon per million demanded 
 The check reads only result tables (``availability``, ``incidents``,
 ``downtime_by_cause``, ``monthly_cost``) and the scenario, so it works on a
 live :class:`~innovate_sim.experiments.SimulationResult` and on a result read
-back from disk alike. Rendering lives in :mod:`innovate_sim.reporting.verdicts`.
+back from disk alike. Its text form — the console table, the report's rows —
+is :mod:`innovate_sim.reporting.verdicts` (``render(report)``,
+``display_rows(report)``).
 """
 
 from __future__ import annotations
@@ -60,8 +62,6 @@ from innovate_sim.experiments.stats import (
 from innovate_sim.units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from innovate_sim.scenario import Scenario
     from innovate_sim.scenario.model import Targets
 
@@ -815,18 +815,6 @@ class TargetReport:
         """The rows as plain records (for ``summary.json``)."""
         frame = self.rows.astype(object).where(self.rows.notna(), None)
         return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-    def display_rows(self) -> list[dict[str, str]]:
-        """The rows as formatted text (shared by the console table and the report)."""
-        from innovate_sim.reporting.verdicts import display_rows
-
-        return display_rows(self)
-
-    def render(self, console: Console | None = None) -> None:
-        """Print the target table (verdicts coloured) and the summary line."""
-        from innovate_sim.reporting.verdicts import render
-
-        render(self, console)
 
     def __repr__(self) -> str:
         return f"TargetReport({self.summary_line()})"

@@ -50,7 +50,7 @@ from innovate_sim.reporting.templates import (
     render_html,
     render_markdown,
 )
-from innovate_sim.reporting.verdicts import assumption_note
+from innovate_sim.reporting.verdicts import assumption_note, display_rows
 from innovate_sim.scenario.defaults import DEFAULTS
 from innovate_sim.units import HOURS_PER_YEAR
 
@@ -205,7 +205,7 @@ def _targets(result: Any) -> list[Block]:
         "causes",
         "note",
     ]
-    rows = [[row[c] for c in columns] for row in report.display_rows()]
+    rows = [[row[c] for c in columns] for row in display_rows(report)]
     classes = [["", "", "", "", "", row[5], "", "small", "small"] for row in rows]
     blocks.append(Paragraph(report.summary_line(), _worst(report.counts)))
     blocks.append(Table(columns, rows, frozenset({3, 4, 6}), classes))
