@@ -24,6 +24,8 @@ from innovate_sim.cost.estimate import (
     scenario_catalog,
 )
 from innovate_sim.cost.resources.ec2_nodes import node_lines
+from innovate_sim.cost.resources.nat import DATA_PROCESSED_SKU as NAT_DATA_SKU
+from innovate_sim.cost.resources.vpc_endpoints import DATA_PROCESSED_SKU as ENDPOINT_DATA_SKU
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import HOURS_PER_MONTH, month_share, months_spanned
@@ -156,11 +158,7 @@ def accrued_rows(
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        sku = (
-            "Interface VPC endpoint data processed (first 1 PB)"
-            if topology[name].image_pulls_in_vpc
-            else "NAT Gateway data processed"
-        )
+        sku = ENDPOINT_DATA_SKU if topology[name].image_pulls_in_vpc else NAT_DATA_SKU
         rows.append(
             (
                 month,
