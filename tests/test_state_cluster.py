@@ -21,7 +21,7 @@ from innovate_sim.scenario import scenario_from_dict
 
 S = 1 / 3600  # one second in hours
 T0 = 10.0
-NOT_READY_H = 40 * S
+NOT_READY_H = 50 * S  # node-monitor-grace-period of Kubernetes >= 1.32 (prod.yaml runs 1.33)
 EVICT_H = 300 * S
 LAUNCH_H = 40 * S
 STARTUP_H = 5 * S
@@ -66,7 +66,9 @@ def base(*, spread: str = "schedule-anyway", nat: str = "per_az", ecr: bool = Tr
             "consolidation_policy": "never",
         }
     }
-    env["cluster"]["karpenter"] = {"interruption_queue": False}
+    # Karpenter without EC2 status checks: these tests follow the Kubernetes path (NotReady,
+    # eviction); test_karpenter_node_failure_* cover Karpenter's status-check path
+    env["cluster"]["karpenter"] = {"interruption_queue": False, "instance_status_checks": False}
     env["workloads"] = {
         "api": {
             "requests": {"cpu": "500m", "memory": "1Gi"},
@@ -170,6 +172,80 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     expected = DEMAND_RPS * 45 * lost_pods / 6
     assert recorder.lost_requests == pytest.approx(expected)
     assert recorder.lost_by_cause == {"node-failure": pytest.approx(expected)}
+
+
+def karpenter_node_failure(alb_detection_h: float, status_check_h: float) -> tuple[Model, list]:
+    """prod's Karpenter settings (interruption queue and status checks on), node in b fails."""
+    data = base()
+    data["environments"]["prod"]["cluster"]["karpenter"] = {}
+    chaos(data, "node", "b")
+    model, _, pods = build(data, detection_h=alb_detection_h)
+    karpenter = model.environments["prod"].karpenter
+    assert karpenter is not None and karpenter.spec.interruption_queue
+    karpenter.status_check_detection = lambda: status_check_h
+    return model, pods
+
+
+def test_karpenter_node_failure_is_seen_through_status_checks_not_at_once() -> None:
+    status_check_h = 150 * S
+    model, pods = karpenter_node_failure(45 * S, status_check_h)
+    env = model.environments["prod"]
+    cluster, karpenter = env.cluster, env.karpenter
+    assert cluster is not None and karpenter is not None
+    [dead] = sorted((n for n in cluster.nodes if n.zone.index == 1), key=lambda n: n.id)[:1]
+    model.run()
+    # a hardware failure sends no interruption event: Kubernetes marks the node NotReady after
+    # the grace period, and Karpenter terminates it when its failed EC2 status check is seen
+    # (impaired 120 s, polled every minute), before the pods' 300 s eviction
+    seen = T0 + status_check_h
+    assert_log(
+        after(cluster.events, T0),
+        [
+            (T0, f"node-failed:{dead.id}:node-failure"),
+            (T0 + NOT_READY_H, f"node-notready:{dead.id}"),
+            (seen, f"node-terminated:{dead.id}"),
+        ],
+    )
+    assert_log(karpenter.events, [(seen, f"instance-impaired:{dead.id}")])
+    assert_log(
+        pods,
+        [
+            (seen, "bind:az-a"),
+            (seen, "bind:az-c"),
+            (seen + STARTUP_H, "ready:az-a"),
+            (seen + STARTUP_H, "ready:az-c"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("alb_detection_s", [30.0, 45.0, 60.0])
+def test_karpenter_node_failure_at_peak_loses_requests_in_proportion_to_detection(
+    alb_detection_s: float,
+) -> None:
+    model, _ = karpenter_node_failure(alb_detection_s * S, 150 * S)
+    model.run()
+    recorder = model.environments["prod"].recorder
+    assert recorder is not None
+    # 2 of the 6 replicas were on the dead node; the ALB sends them their share until its health
+    # check notices (30-60 s), long before Karpenter's status check (120-240 s) removes the node
+    expected = DEMAND_RPS * alb_detection_s * 2 / 6
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    assert recorder.lost_by_cause == {"node-failure": pytest.approx(expected, rel=1e-9)}
+    [incident] = recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + alb_detection_s * S))
+
+
+def test_status_check_detection_lies_between_two_and_four_minutes() -> None:
+    data = base()
+    data["environments"]["prod"]["cluster"]["karpenter"] = {}
+    model = build_model(scenario_from_dict(data), seed=3, replication=0)
+    karpenter = model.environments["prod"].karpenter
+    assert karpenter is not None
+    draws = [karpenter.status_check_detection() for _ in range(2000)]
+    # U(0, 60 s) EC2 check phase + 120 s unhealthy threshold + U(0, 60 s) poll phase
+    assert min(draws) >= 120 * S and max(draws) <= 240 * S
+    standard_error = (2 * 60**2 / 12 / len(draws)) ** 0.5 * S
+    assert sum(draws) / len(draws) == pytest.approx(180 * S, abs=4 * standard_error)
 
 
 def test_alb_detection_lies_between_threshold_minus_one_and_threshold_intervals() -> None:

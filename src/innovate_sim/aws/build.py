@@ -18,7 +18,12 @@ from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Region, Zone
-from innovate_sim.aws.karpenter import Karpenter, schedule_node_lifecycle
+from innovate_sim.aws.karpenter import (
+    Karpenter,
+    fail_instance,
+    schedule_node_lifecycle,
+    status_check_detection,
+)
 from innovate_sim.aws.rds import Database
 from innovate_sim.cost.estimate import scenario_catalog
 from innovate_sim.cost.sizing import plan_cluster
@@ -315,7 +320,7 @@ def _build_cluster(
         model.control_plane,
         spec.daemonset_overhead.cpu,
         spec.daemonset_overhead.memory,
-        spec.node_monitor_grace_period,
+        spec.not_ready_after_h,
         spec.pod_eviction_timeout,
         image_ok,
         alb_detection,
@@ -361,6 +366,9 @@ def _build_cluster(
             model.control_plane,
             streams.stream(f"karpenter/{name}"),
             scenario.failures.spot_interruption.notice,
+        )
+        karpenter.status_check_detection = partial(
+            status_check_detection, spec.karpenter, streams.stream(f"instance-status/{name}")
         )
         if event_log:
             karpenter.events = []
@@ -550,9 +558,5 @@ def _chaos_node(env: EnvironmentModel, zone: int, kind: str) -> None:
     node = candidates[0]
     if kind == "spot-interruption" and env.karpenter is not None:
         env.karpenter.spot_notice(node)
-    elif node.pool.managed:
-        cluster.fail_node(node, "node-failure", karpenter_notified=False)
-        cluster.replace_managed(node)  # as for a random failure: the node group replaces it
-    else:
-        notified = env.karpenter is not None and env.karpenter.spec.interruption_queue
-        cluster.fail_node(node, "node-failure", karpenter_notified=notified)
+    else:  # as for a random failure
+        fail_instance(cluster, env.karpenter, node, cluster.replace_managed)

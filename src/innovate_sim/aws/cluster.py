@@ -2,9 +2,12 @@
 
 A node is an EC2 instance of a type in a zone. It is *alive* while its
 instance runs and its zone is up; Kubernetes marks it NotReady
-``node_monitor_grace_period`` (40 s) after it stops answering and evicts its
-pods ``pod_eviction_timeout`` (300 s) later. The ALB keeps sending requests to
-pods on a dead node until its health check notices (interval × threshold).
+``node_monitor_grace_period`` (40 s, 50 s from Kubernetes 1.32) after it stops
+answering and evicts its pods ``pod_eviction_timeout`` (300 s) later. The ALB
+keeps sending requests to pods on a dead node until its health check notices
+(interval × threshold). Nobody learns of a hardware failure sooner: Karpenter
+sees it through EC2 status checks (:mod:`innovate_sim.aws.karpenter`), a
+managed node group through its Auto Scaling replacement.
 
 A pod is pending until kube-scheduler binds it to a Ready node with room
 (zone topology spread honoured, least-allocated node preferred), then starts
@@ -309,12 +312,12 @@ class Cluster:
         self.on_change()
         self.request_scheduling()
 
-    def fail_node(self, node: Node, cause: str, *, karpenter_notified: bool) -> None:
-        """The node's instance dies (hardware failure, Spot reclaim).
+    def fail_node(self, node: Node, cause: str) -> None:
+        """The node's instance dies (hardware failure, Spot reclaim without notice handling).
 
-        With ``karpenter_notified`` (interruption queue), the node is deleted at
-        once and its pods are recreated elsewhere; otherwise Kubernetes notices
-        after the grace period and evicts the pods later.
+        Its pods stop serving at once; the ALB stops routing to them after its
+        health check notices, Kubernetes marks the node NotReady after the grace
+        period and evicts the pods later. A node still launching is removed.
         """
         if node.state == TERMINATED or node.failed:
             return
@@ -322,7 +325,7 @@ class Cluster:
         node.death_cause = cause
         self._log(f"node-failed:{node.id}:{cause}")
         self._node_died(node)
-        if karpenter_notified or node.state == LAUNCHING:
+        if node.state == LAUNCHING:
             self.remove_node(node, cause)
 
     def _node_died(self, node: Node) -> None:

@@ -13,6 +13,11 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 * **Interruption** — a Spot notice (2 minutes) makes Karpenter cordon and drain
   the node at once and mark the offering unavailable; pods go pending and are
   re-provisioned while the instance still runs.
+* **Status checks** — a hardware failure sends no notice: EC2's status check
+  (every minute) marks the instance impaired, and Karpenter, polling
+  DescribeInstanceStatus every minute, terminates it once it has been impaired
+  for 120 s; its pods are recreated then. The ALB and kubelet heartbeats
+  notice on their own schedules (:mod:`innovate_sim.aws.cluster`).
 * **Expiry** — nodes are replaced ``expireAfter`` (720 h) after launch.
 * **Consolidation** — every 10 s poll, nodes stable for ``consolidateAfter``
   are removed when empty, or when underutilised and all their pods fit on
@@ -33,7 +38,12 @@ from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
 from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
 
-__all__ = ["Karpenter"]
+__all__ = [
+    "Karpenter",
+    "fail_instance",
+    "schedule_node_lifecycle",
+    "status_check_detection",
+]
 
 _EPS = 1e-9
 
@@ -75,6 +85,10 @@ class Karpenter:
         self._last_pass_h = -math.inf
         self.launches = 0
         self.capacity_errors = 0
+        #: draws the time from an instance failure to Karpenter acting on its status check (h)
+        self.status_check_detection: Callable[[], float] = partial(
+            status_check_detection, spec, stream
+        )
         self.consolidations = 0
         self.events: list[tuple[float, str]] | None = None
         cluster.on_unschedulable = self.trigger
@@ -268,11 +282,24 @@ class Karpenter:
             node.timers.append(
                 self.sim.after(
                     self.spot_notice_h,
-                    lambda: self.cluster.fail_node(
-                        node, "spot-interruption", karpenter_notified=False
-                    ),
+                    lambda: self.cluster.fail_node(node, "spot-interruption"),
                 )
             )
+
+    def watch_status_checks(self, node: Node) -> None:
+        """``node``'s instance failed: terminate it when its failed status check is seen."""
+        if self.spec.instance_status_checks:
+            delay = self.status_check_detection()
+            node.timers.append(self.sim.after(delay, partial(self._impaired, node)))
+
+    def _impaired(self, node: Node) -> None:
+        if node.state == TERMINATED:
+            return
+        self._log(f"instance-impaired:{node.id}")
+        node.cordoned = True
+        for pod in list(node.pods):
+            self.cluster.delete_pod(pod, lost=True, cause=node.death_cause or "node-failure")
+        self.cluster.remove_node(node, node.death_cause or "node-failure")
 
     def expire(self, node: Node) -> None:
         """expireAfter elapsed: drain and terminate the node (forceful, no budget)."""
@@ -417,13 +444,37 @@ def schedule_node_lifecycle(
             )
 
     def _instance_failure(node: Node) -> None:
-        if node.state != RUNNING:
-            return
-        if node.pool.managed:
-            cluster.fail_node(node, "node-failure", karpenter_notified=False)
-            replace_managed(node)
-        else:
-            notified = karpenter is not None and karpenter.spec.interruption_queue
-            cluster.fail_node(node, "node-failure", karpenter_notified=notified)
+        if node.state == RUNNING:
+            fail_instance(cluster, karpenter, node, replace_managed)
 
     return armed
+
+
+def fail_instance(
+    cluster: Cluster,
+    karpenter: Karpenter | None,
+    node: Node,
+    replace_managed: Callable[[Node], None],
+) -> None:
+    """A running node's EC2 instance fails (hardware): no notice reaches anyone.
+
+    The pods stop serving at once and every observer notices on its own
+    schedule: the ALB health check, the kubelet heartbeat, and the node's owner
+    — the managed node group replaces the instance, Karpenter terminates it
+    once its failed EC2 status check is seen (with or without the interruption
+    queue, which carries no hardware-failure event).
+    """
+    cluster.fail_node(node, "node-failure")
+    if node.pool.managed:
+        replace_managed(node)
+    elif karpenter is not None:
+        karpenter.watch_status_checks(node)
+
+
+def status_check_detection(spec: KarpenterSpec, stream: Stream) -> float:
+    """Failure → Karpenter acts: phase of EC2's check + unhealthy threshold + phase of the poll."""
+    return (
+        stream.random() * spec.ec2_status_check_interval
+        + spec.instance_unhealthy_after
+        + stream.random() * spec.instance_status_poll
+    )
