@@ -17,7 +17,7 @@ import yaml
 
 from innovate_sim.aws.build import Model, build_model
 from innovate_sim.aws.cluster import READY, Cluster, Node, Pod
-from innovate_sim.scenario import scenario_from_dict
+from innovate_sim.scenario import load_scenario, scenario_from_dict
 
 S = 1 / 3600  # one second in hours
 T0 = 10.0
@@ -248,6 +248,33 @@ def test_status_check_detection_lies_between_two_and_four_minutes() -> None:
     assert sum(draws) / len(draws) == pytest.approx(180 * S, abs=4 * standard_error)
 
 
+def test_az_outage_alb_node_keeps_its_share_of_requests_until_dns_drops_it() -> None:
+    dns_removal_h, detection_h = 150 * S, 45 * S
+    data = base()
+    chaos(data, "az", "b", for_h=1.0)
+    model, _, _ = build(data, detection_h=detection_h)
+    env = model.environments["prod"]
+    assert env.alb is not None and env.alb.events is not None and env.recorder is not None
+    env.alb.dns_removal = lambda: dns_removal_h
+    model.run()
+    assert_log(
+        env.alb.events,
+        [
+            (T0, "alb-node-down:az-b"),
+            (T0 + dns_removal_h, "alb-dns-removed:az-b"),
+            (T0 + 1.0, "alb-dns-added:az-b"),
+        ],
+    )
+    # a third of the requests go to az b's dead ALB node until DNS drops it; of the rest, the
+    # share routed to the 2 of 6 replicas in az b fails until the target health check notices
+    front = DEMAND_RPS * 150 / 3
+    behind = DEMAND_RPS * 2 / 3 * 45 * 2 / 6
+    assert env.recorder.lost_requests == pytest.approx(front + behind, rel=1e-9)
+    [incident] = env.recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + dns_removal_h))
+    assert incident.min_success == pytest.approx(2 / 3 * 4 / 6)
+
+
 def test_alb_detection_lies_between_threshold_minus_one_and_threshold_intervals() -> None:
     for seed in range(5):
         data = base()
@@ -407,3 +434,38 @@ def test_single_nat_failure_in_another_az_is_not_a_failure_of_the_gateway() -> N
     recorder = model.environments["prod"].recorder
     assert recorder is not None
     assert recorder.lost_requests == pytest.approx(DEMAND_RPS * 3600 * 0.5, rel=1e-9)
+
+
+# -- an AZ outage as it unfolds (scenarios/prod-chaos-az.yaml) -----------------------------------
+
+
+def test_prod_chaos_az_outage_shows_dns_removal_and_registration_timeouts() -> None:
+    scenario = load_scenario(SCENARIOS / "prod-chaos-az.yaml")
+    model = build_model(scenario, seed=2026, replication=0, event_log=True)
+    model.run()
+    env = model.environments["prod"]
+    assert env.alb is not None and env.alb.events is not None
+    assert env.cluster is not None and env.cluster.events is not None
+    assert env.karpenter is not None and env.karpenter.events is not None
+    start, end = 121 * 24 + 14.0, 121 * 24 + 18.0  # AZ b down 14:00-18:00 on day 121
+    alb = [(t, e) for t, e in env.alb.events if start - 1e-9 <= t <= end + 1e-9]
+    assert [e for _, e in alb] == [
+        "alb-node-down:az-b",
+        "alb-dns-removed:az-b",
+        "alb-dns-added:az-b",
+    ]
+    assert alb[0][0] == pytest.approx(start)
+    assert 120 * S - 1e-9 <= alb[1][0] - start <= 210 * S + 1e-9
+    # evicted pods wait for nodes Karpenter launches into az b: EC2 accepts them, they never
+    # register, and each is deleted 15 minutes later (then provisioned again)
+    launched = {
+        e.split(":")[1]: t
+        for t, e in env.cluster.events
+        if start <= t < end - 0.25 and e.startswith("node-launch") and e.endswith("az-b:on-demand")
+    }
+    timeouts = {
+        e.split(":")[1]: t for t, e in env.karpenter.events if e.startswith("registration-timeout")
+    }
+    assert launched, "no launch into the failed AZ"
+    for node_id, t in launched.items():
+        assert timeouts[node_id] == pytest.approx(t + 0.25)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from innovate_sim.aws.alb import LoadBalancerNodes
 from innovate_sim.aws.cluster import RUNNING, Cluster, Node, PoolState, WorkloadState
 from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.environment import EnvironmentModel
@@ -158,6 +159,15 @@ def _build_environment(
         zone.listeners.append(model.invalidate)
     for nat in nats:
         nat.listeners.append(model.invalidate)
+    if env.ingress is not None:
+        model.alb = LoadBalancerNodes(
+            sim,
+            zones,
+            _sampler(env.ingress.dns_removal, streams, f"alb-dns-removal/{name}"),
+            model.invalidate,
+        )
+        if event_log:
+            model.alb.events = []
     serving = [w for w in env.workloads.values() if w.serves_requests]
     if env.demand is not None and serving:
         model.curve = DemandCurve.from_scenario(
@@ -366,6 +376,9 @@ def _build_cluster(
             model.control_plane,
             streams.stream(f"karpenter/{name}"),
             scenario.failures.spot_interruption.notice,
+        )
+        karpenter.failed_zone_accepts_launches = (
+            scenario.failures.az_outage.launches == "never-register"
         )
         karpenter.status_check_detection = partial(
             status_check_detection, spec.karpenter, streams.stream(f"instance-status/{name}")

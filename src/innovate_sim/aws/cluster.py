@@ -224,6 +224,8 @@ class Cluster:
         self.on_launch: Callable[[], None] = lambda: None
         #: called when a pod is deleted involuntarily (for replacement)
         self.on_pod_lost: Callable[[Pod], None] = lambda pod: None
+        #: called when a launching node will never register (its zone failed); default: remove
+        self.on_stranded: Callable[[Node], None] = partial(self.remove_node, cause="az-outage")
         #: called when a node of a managed node group fails (the group replaces it)
         self.replace_managed: Callable[[Node], None] = lambda node: None
         self.events: list[tuple[float, str]] | None = None
@@ -312,6 +314,15 @@ class Cluster:
         self.on_change()
         self.request_scheduling()
 
+    def strand(self, node: Node) -> None:
+        """A launching node whose zone is down will never register (its instance is lost)."""
+        if node.state != LAUNCHING:
+            return
+        node.cancel_timers()
+        node.death_cause = node.zone.cause or "az-outage"
+        self._log(f"node-stranded:{node.id}")
+        self.on_stranded(node)
+
     def fail_node(self, node: Node, cause: str) -> None:
         """The node's instance dies (hardware failure, Spot reclaim without notice handling).
 
@@ -381,8 +392,7 @@ class Cluster:
                 node.death_cause = zone.cause
                 self._node_died(node)
             elif node.state == LAUNCHING:
-                node.death_cause = zone.cause
-                self.remove_node(node, zone.cause)
+                self.strand(node)
         self.on_change()
         self.request_scheduling()
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from innovate_sim.aws.alb import LoadBalancerNodes
 from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
 from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa
@@ -44,6 +45,7 @@ class EnvironmentModel:
     database: Database | None = None
     cluster: Cluster | None = None
     karpenter: Karpenter | None = None
+    alb: LoadBalancerNodes | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
     timeline: list[tuple[Any, ...]] | None = None
@@ -192,7 +194,8 @@ class EnvironmentModel:
                     shortfall_cause=self._missing_cause(workload),
                 )
             )
-        return ServiceState(True, "", tuple(services))
+        front_loss, front_cause = self.alb.dead_share() if self.alb is not None else (0.0, "")
+        return ServiceState(True, "", tuple(services), front_loss, front_cause)
 
     def _missing_cause(self, workload: WorkloadState) -> str:
         """Why a workload has less capacity than it wants: the commonest replacement cause."""

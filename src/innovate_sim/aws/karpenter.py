@@ -7,9 +7,11 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
   pending pods (:func:`innovate_sim.aws.packing.plan`) onto existing and
   in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
 * **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
-  probability ``capacity_error_probability`` (or when its zone is down) the
-  launch fails with insufficient capacity and the offering is cached as
-  unavailable for 3 minutes; the pods wait for the next batch.
+  probability ``capacity_error_probability`` the launch fails with
+  insufficient capacity and the offering is cached as unavailable for 3
+  minutes; the pods wait for the next batch. A launch into a failed AZ is
+  accepted but never registers: after ``registration_timeout`` (15 min) the
+  NodeClaim is deleted and its pods are provisioned again.
 * **Interruption** — a Spot notice (2 minutes) makes Karpenter cordon and drain
   the node at once and mark the offering unavailable; pods go pending and are
   re-provisioned while the instance still runs.
@@ -85,6 +87,8 @@ class Karpenter:
         self._last_pass_h = -math.inf
         self.launches = 0
         self.capacity_errors = 0
+        #: EC2 accepts launches into a failed AZ (they never register) rather than refusing them
+        self.failed_zone_accepts_launches = True
         #: draws the time from an instance failure to Karpenter acting on its status check (h)
         self.status_check_detection: Callable[[], float] = partial(
             status_check_detection, spec, stream
@@ -94,6 +98,7 @@ class Karpenter:
         cluster.on_unschedulable = self.trigger
         cluster.on_node_change = self._node_changed
         cluster.on_node_removed = lambda node: self.mark_dirty()
+        cluster.on_stranded = self.watch_registration
         control_plane.on_recover.append(self._control_plane_back)
 
     def _log(self, what: str) -> None:
@@ -212,8 +217,9 @@ class Karpenter:
             assert claim.instance_type is not None
             pool = next(p for p in self.pools if p.name == claim.pool)
             offering = (claim.instance_type.name, claim.zone, claim.capacity_type)
-            zone_down = not self.cluster.zones[claim.zone].up
-            if zone_down or self.stream.bernoulli(self.spec.capacity_error_probability):
+            zone_up = self.cluster.zones[claim.zone].up
+            refused = not zone_up and not self.failed_zone_accepts_launches
+            if refused or self.stream.bernoulli(self.spec.capacity_error_probability):
                 self.capacity_errors += 1
                 self.unavailable[offering] = self.sim.now + self.spec.unavailable_offering_ttl
                 self._log(f"capacity-error:{claim.instance_type.name}:{claim.zone}")
@@ -230,9 +236,11 @@ class Karpenter:
                 claim.price_usd_per_hour,
                 ready_in_h=latency,
             )
-            if latency > self.spec.registration_timeout:
-                # Karpenter deletes a NodeClaim that never registers and tries again
-                self.sim.after(self.spec.registration_timeout, partial(self._expired_claim, node))
+            if not zone_up:
+                # EC2 may accept a launch into a failed AZ; the node then never registers
+                self.cluster.strand(node)
+            elif latency > self.spec.registration_timeout:
+                self.watch_registration(node)
             for request in claim.pods:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:
@@ -240,6 +248,12 @@ class Karpenter:
             if self.unavailable:
                 # nothing else may wake the batcher: retry when a cached offering comes back
                 self.sim.at(min(self.unavailable.values()), self.trigger)
+
+    def watch_registration(self, node: Node) -> None:
+        """Delete ``node``'s NodeClaim if it has not registered ``registration_timeout`` after
+        launch (Karpenter then provisions again, possibly in the same zone)."""
+        deadline = node.launched_h + self.spec.registration_timeout
+        self.sim.at(max(deadline, self.sim.now), partial(self._expired_claim, node))
 
     def _expired_claim(self, node: Node) -> None:
         if node.state == LAUNCHING:

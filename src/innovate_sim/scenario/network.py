@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
+from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration
 
 __all__ = [
@@ -161,3 +162,6 @@ class Ingress(ScenarioModel):
     rule_evaluations_per_request: float = Field(default=1.0, ge=0)
     """Listener rules evaluated per request (the first 10 are free)."""
     health_check: HealthCheck = Field(default_factory=HealthCheck)
+    dns_removal: Distribution = default("ingress.dns_removal")
+    """From an AZ failure until clients stop using the ALB node in that AZ (DNS health check,
+    record propagation, client cache TTL); requests sent to it meanwhile fail."""
