@@ -412,6 +412,43 @@ def test_nat_failure_per_az_loses_the_share_of_the_pods_in_that_az() -> None:
     assert incident.min_success == pytest.approx(1 - in_b / total)
 
 
+def test_nat_failure_loses_only_the_share_of_requests_that_need_egress() -> None:
+    data = egress_scenario("per_az")
+    data["environments"]["prod"]["workloads"]["api"]["egress_share"] = "40%"
+    chaos(data, "nat-gateway", "b", for_h=0.5)
+    model, _, _ = build(data)
+    model.run()
+    recorder = model.environments["prod"].recorder
+    assert recorder is not None
+    # the pods of az b still serve the 60 % of their requests that need no egress
+    expected = DEMAND_RPS * 3600 * 0.5 * 2 / 6 * 0.4
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    assert recorder.lost_by_cause == {"nat-failure": pytest.approx(expected, rel=1e-9)}
+    [incident] = recorder.incidents
+    assert incident.min_success == pytest.approx(1 - 2 / 6 * 0.4)
+
+
+def test_nat_route_failover_to_another_az_after_the_detection_time() -> None:
+    data = egress_scenario("per_az")
+    data["environments"]["prod"]["network"]["nat_failover"] = {"enabled": True, "after": "5m"}
+    chaos(data, "nat-gateway", "b", for_h=0.5)
+    model, _, _ = build(data)
+    env = model.environments["prod"]
+    assert env.nat_failover is not None and env.nat_failover.events is not None
+    model.run()
+    assert_log(
+        env.nat_failover.events,
+        [(T0 + 5 / 60, "nat-failover:az-b->az-a"), (T0 + 0.5, "nat-failback:az-b")],
+    )
+    # az b's requests that need egress fail only until its route points at az a's gateway
+    recorder = env.recorder
+    assert recorder is not None
+    expected = DEMAND_RPS * 300 * 2 / 6
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    [incident] = recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + 5 / 60))
+
+
 def test_single_nat_failure_loses_all_egress_traffic() -> None:
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "a", for_h=0.5)

@@ -79,3 +79,15 @@ def test_egress_availability_matches_series_parallel(name: str, mode: str) -> No
     a_nat = oracles.unit_availability(50.0, 5.0)
     oracle = oracles.egress_availability(a_az, a_nat, 3, mode)  # type: ignore[arg-type]
     _within_four_se(result.availability["egress_availability"].to_numpy(), oracle)
+
+
+@pytest.mark.parametrize("mode", ["per_az", "single"])
+def test_request_availability_with_an_egress_share_matches_closed_form(mode: str) -> None:
+    data = isim.load_scenario(VALIDATION / "nat-egress-share.yaml").model_dump(mode="json")
+    data["environments"]["prod"]["network"]["nat_gateways"] = mode
+    result = isim.simulate(isim.scenario_from_dict(data), replications=30, seed=2026)
+    assert not result.failed
+    a_az = oracles.unit_availability(100.0, 10.0)
+    a_nat = oracles.unit_availability(50.0, 5.0)
+    oracle = oracles.egress_request_availability(a_az, a_nat, 3, mode, 0.4)  # type: ignore[arg-type]
+    _within_four_se(result.availability["request_availability"].to_numpy(), oracle)

@@ -25,6 +25,7 @@ from innovate_sim.aws.karpenter import (
     schedule_node_lifecycle,
     status_check_detection,
 )
+from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database
 from innovate_sim.cost.estimate import scenario_catalog
 from innovate_sim.cost.sizing import plan_cluster
@@ -159,6 +160,11 @@ def _build_environment(
         zone.listeners.append(model.invalidate)
     for nat in nats:
         nat.listeners.append(model.invalidate)
+    if env.network.nat_failover.enabled:
+        model.nat_failover = NatFailover(sim, model.egress, env.network.nat_failover.after)
+        model.nat_failover.on_change.append(model.invalidate)
+        if event_log:
+            model.nat_failover.events = []
     if env.ingress is not None:
         model.alb = LoadBalancerNodes(
             sim,
@@ -427,6 +433,8 @@ def _build_cluster(
     egress_listener = cluster.retry_image_pulls
     for nat in model.nats:
         nat.listeners.append(egress_listener)
+    if model.nat_failover is not None:
+        model.nat_failover.on_change.append(egress_listener)
     for zone in zones:
         zone.listeners.append(egress_listener)
     _initial_state(cluster, env, model, catalog)

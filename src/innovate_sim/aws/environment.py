@@ -20,6 +20,7 @@ from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.metrics import AvailabilityRecorder, ServiceState, WorkloadService
@@ -46,6 +47,7 @@ class EnvironmentModel:
     cluster: Cluster | None = None
     karpenter: Karpenter | None = None
     alb: LoadBalancerNodes | None = None
+    nat_failover: NatFailover | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
     timeline: list[tuple[Any, ...]] | None = None
@@ -154,8 +156,9 @@ class EnvironmentModel:
         services = []
         for workload in self.serving:
             needs = workload.spec.needs
+            egress_share = workload.spec.egress_fraction
             routed = 0
-            working = 0
+            working = 0.0
             capacity = 0.0
             losses: dict[str, float] = {}
             for pod in workload.pods:
@@ -172,8 +175,13 @@ class EnvironmentModel:
                     cause = node.death_cause or "node-failure"
                 elif "database" in needs and not db_ok:
                     cause = db_cause
-                elif "egress" in needs and not egress_ok[node.zone.index]:
+                elif egress_share > 0 and not egress_ok[node.zone.index]:
+                    # the pod still serves the requests that need no egress
                     cause = self.egress.cause(node.zone.index)
+                    working += 1.0 - egress_share
+                    capacity += (1.0 - egress_share) * workload.pod_capacity_rps(node)
+                    losses[cause] = losses.get(cause, 0.0) + egress_share
+                    continue
                 else:
                     working += 1
                     capacity += workload.pod_capacity_rps(node)

@@ -139,11 +139,13 @@ class Egress:
         self.mode = mode
         self.zones = zones
         self.gateways = gateways
+        #: per_az: the gateway each zone's route table points at (its own unless failed over)
+        self.routes = list(range(len(gateways))) if mode == "per_az" else []
 
     def gateway_for(self, zone: int) -> NatGateway | None:
         """The gateway zone ``zone`` routes through."""
         if self.mode == "per_az":
-            return self.gateways[zone]
+            return self.gateways[self.routes[zone]]
         if self.mode == "single":
             return self.gateways[0]
         return None

@@ -350,6 +350,9 @@ class Workload(ScenarioModel):
     """Pod scheduled on a Ready node to pod Ready (image pull, application start)."""
     needs: list[Literal["database", "egress"]] = Field(default_factory=list)
     """Dependencies a request needs: the RDS primary, and/or internet egress from the pod's AZ."""
+    egress_share: Fraction | None = None
+    """With `needs: [egress]`: the share of requests that need egress (default 100%); a pod in
+    an AZ without egress still serves the others."""
     topology_spread: TopologySpread = Field(default_factory=TopologySpread)
     arm64_performance_factor: float = Field(
         default=default("workloads.*.arm64_performance_factor"), gt=0, le=10
@@ -368,7 +371,16 @@ class Workload(ScenarioModel):
             raise ValueError("an HPA needs rps_per_replica to relate demand to CPU utilisation")
         if self.replicas.min == 0 and self.rps_per_replica:
             raise ValueError("a workload that serves requests needs replicas.min >= 1")
+        if self.egress_share is not None and "egress" not in self.needs:
+            raise ValueError("egress_share applies only to a workload with needs: [egress]")
         return self
+
+    @property
+    def egress_fraction(self) -> float:
+        """Share of requests that need internet egress (0 without the dependency)."""
+        if "egress" not in self.needs:
+            return 0.0
+        return 1.0 if self.egress_share is None else self.egress_share
 
     @property
     def serves_requests(self) -> bool:

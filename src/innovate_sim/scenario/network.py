@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
@@ -17,6 +17,7 @@ __all__ = [
     "Endpoints",
     "HealthCheck",
     "Ingress",
+    "NatFailover",
     "Network",
     "Traffic",
     "Waf",
@@ -107,13 +108,33 @@ class Traffic(ScenarioModel):
     """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
 
 
+class NatFailover(ScenarioModel):
+    """The operator's remedy for a failed NAT Gateway: re-point the AZ's route table."""
+
+    enabled: bool = False
+    """Re-route an AZ whose gateway failed to a working gateway in another AZ."""
+    after: Duration = default("network.nat_failover.after")
+    """Time from the gateway failure to the route change (detection and action); the route
+    returns to the AZ's own gateway as soon as it is back."""
+
+
 class Network(ScenarioModel):
     """The environment's VPC: NAT Gateways, VPC endpoints and traffic figures."""
 
     nat_gateways: Literal["per_az", "single", "none"] = "per_az"
     """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
+    nat_failover: NatFailover = Field(default_factory=NatFailover)
     endpoints: Endpoints = Field(default_factory=Endpoints)
     traffic: Traffic = Field(default_factory=Traffic)
+
+    @model_validator(mode="after")
+    def _failover_needs_gateways(self) -> Network:
+        if self.nat_failover.enabled and self.nat_gateways != "per_az":
+            raise ValueError(
+                "nat_failover needs a gateway in every AZ to fail over to "
+                f"(nat_gateways: per_az), not {self.nat_gateways!r}"
+            )
+        return self
 
 
 class Waf(ScenarioModel):
