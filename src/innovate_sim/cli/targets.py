@@ -20,6 +20,7 @@ from innovate_sim.cli.simulate import (
     Replications,
     Seed,
     Workers,
+    print_excluded_risks,
     save_outputs,
     simulate_scenario,
 )
@@ -54,6 +55,7 @@ def check(
         console.print(f"[red]{len(result.failed)} replications failed[/]")
     report = result.check()
     report.render(console)
+    print_excluded_risks(result)
     if out is not None:
         save_outputs(result, out)
     raise typer.Exit(report.exit_code)

@@ -123,9 +123,9 @@ class Network(ScenarioModel):
 
     nat_gateways: Literal["per_az", "single", "none"] = "per_az"
     """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
-    nat_failover: NatFailover = Field(default_factory=NatFailover)
     endpoints: Endpoints = Field(default_factory=Endpoints)
     traffic: Traffic = Field(default_factory=Traffic)
+    nat_failover: NatFailover = Field(default_factory=NatFailover)
 
     @model_validator(mode="after")
     def _failover_needs_gateways(self) -> Network:
