@@ -17,6 +17,7 @@ import yaml
 
 from innovate_sim.aws.build import Model, build_model
 from innovate_sim.aws.cluster import READY, Cluster, Node, Pod
+from innovate_sim.metrics import observe
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 
 S = 1 / 3600  # one second in hours
@@ -139,6 +140,7 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     [dead] = sorted((n for n in cluster.nodes if n.zone.index == 1), key=lambda n: n.id)[:1]
     lost_pods = len(dead.pods)
     assert lost_pods == 2
+    recorders = observe(model)
     model.run()
     assert_log(
         after(cluster.events, T0),
@@ -163,7 +165,7 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     env = model.environments["prod"]
     assert env.karpenter is not None and env.karpenter.events == []  # room was available
     # the ALB sends the dead pods' share (2 of 6) until its health check notices (45 s here)
-    recorder = env.recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     [incident] = recorder.incidents
     assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + 45 * S))
@@ -223,8 +225,9 @@ def test_karpenter_node_failure_at_peak_loses_requests_in_proportion_to_detectio
     alb_detection_s: float,
 ) -> None:
     model, _ = karpenter_node_failure(alb_detection_s * S, 150 * S)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     # 2 of the 6 replicas were on the dead node; the ALB sends them their share until its health
     # check notices (30-60 s), long before Karpenter's status check (120-240 s) removes the node
@@ -254,9 +257,12 @@ def test_az_outage_alb_node_keeps_its_share_of_requests_until_dns_drops_it() -> 
     chaos(data, "az", "b", for_h=1.0)
     model, _, _ = build(data, detection_h=detection_h)
     env = model.environments["prod"]
-    assert env.alb is not None and env.alb.events is not None and env.recorder is not None
+    assert env.alb is not None and env.alb.events is not None
     env.alb.dns_removal = lambda: dns_removal_h
+    recorders = observe(model)
     model.run()
+    recorder = recorders["prod"].availability
+    assert recorder is not None
     assert_log(
         env.alb.events,
         [
@@ -269,8 +275,8 @@ def test_az_outage_alb_node_keeps_its_share_of_requests_until_dns_drops_it() -> 
     # share routed to the 2 of 6 replicas in az b fails until the target health check notices
     front = DEMAND_RPS * 150 / 3
     behind = DEMAND_RPS * 2 / 3 * 45 * 2 / 6
-    assert env.recorder.lost_requests == pytest.approx(front + behind, rel=1e-9)
-    [incident] = env.recorder.incidents
+    assert recorder.lost_requests == pytest.approx(front + behind, rel=1e-9)
+    [incident] = recorder.incidents
     assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + dns_removal_h))
     assert incident.min_success == pytest.approx(2 / 3 * 4 / 6)
 
@@ -280,8 +286,9 @@ def test_alb_detection_lies_between_threshold_minus_one_and_threshold_intervals(
         data = base()
         chaos(data, "node", "b")
         model = build_model(scenario_from_dict(data), seed=seed, replication=0)
+        recorders = observe(model)
         model.run()
-        recorder = model.environments["prod"].recorder
+        recorder = recorders["prod"].availability
         assert recorder is not None
         [incident] = recorder.incidents
         assert 30 * S - 1e-9 <= incident.end_h - incident.start_h <= 60 * S + 1e-9
@@ -401,8 +408,9 @@ def test_nat_failure_per_az_loses_the_share_of_the_pods_in_that_az() -> None:
     assert (in_b, total) == (2, 6)
     # the remaining pods can carry the demand, so only the share routed to az b fails
     assert (total - in_b) * api.capacity_rps >= DEMAND_RPS
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     expected = DEMAND_RPS * 3600 * 0.5 * in_b / total
     assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
@@ -417,8 +425,9 @@ def test_nat_failure_loses_only_the_share_of_requests_that_need_egress() -> None
     data["environments"]["prod"]["workloads"]["api"]["egress_share"] = "40%"
     chaos(data, "nat-gateway", "b", for_h=0.5)
     model, _, _ = build(data)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     # the pods of az b still serve the 60 % of their requests that need no egress
     expected = DEMAND_RPS * 3600 * 0.5 * 2 / 6 * 0.4
@@ -435,13 +444,14 @@ def test_nat_route_failover_to_another_az_after_the_detection_time() -> None:
     model, _, _ = build(data)
     env = model.environments["prod"]
     assert env.nat_failover is not None and env.nat_failover.events is not None
+    recorders = observe(model)
     model.run()
     assert_log(
         env.nat_failover.events,
         [(T0 + 5 / 60, "nat-failover:az-b->az-a"), (T0 + 0.5, "nat-failback:az-b")],
     )
     # az b's requests that need egress fail only until its route points at az a's gateway
-    recorder = env.recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     expected = DEMAND_RPS * 300 * 2 / 6
     assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
@@ -453,8 +463,9 @@ def test_single_nat_failure_loses_all_egress_traffic() -> None:
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "a", for_h=0.5)
     model, _, _ = build(data)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     expected = DEMAND_RPS * 3600 * 0.5
     assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
@@ -467,8 +478,9 @@ def test_single_nat_failure_in_another_az_is_not_a_failure_of_the_gateway() -> N
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "b", for_h=0.5)  # az b routes through the gateway in az a
     model, _, _ = build(data)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     assert recorder.lost_requests == pytest.approx(DEMAND_RPS * 3600 * 0.5, rel=1e-9)
 

@@ -25,14 +25,7 @@ from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.pricing import InstanceType
 from innovate_sim.scenario.cluster import NodePool, Workload
-from innovate_sim.scenario.defaults import default
-from innovate_sim.units import HOURS_PER_MONTH
-
-#: OpenCost splits a node's price into CPU and RAM in the ratio of its default rates.
-CPU_TO_RAM_PRICE_RATIO = default("opencost.cpu_usd_per_core_hour") / default(
-    "opencost.ram_usd_per_gib_hour"
-)
-SYSTEM = "system (DaemonSets)"
+from innovate_sim.workload.sizing import ClusterPlan
 
 __all__ = ["Cluster", "Node", "OrderedSet", "Pod", "PoolState", "WorkloadState"]
 
@@ -96,8 +89,17 @@ class WorkloadState:
     zone_counts: list[int] = field(default_factory=list)
 
     def pod_capacity_rps(self, node: Node) -> float:
-        factor = self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
-        return self.capacity_rps * factor
+        """Requests per second one replica on ``node`` serves at 100 % CPU."""
+        return self.capacity_rps * self.arch_factor(node)
+
+    def arch_factor(self, node: Node) -> float:
+        """The workload's speed on ``node`` relative to amd64."""
+        return self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
+
+    def rps_at_target(self, pod: Pod) -> float:
+        """Requests per second ``pod`` serves at the HPA's target utilisation."""
+        assert pod.node is not None
+        return (self.spec.rps_per_replica or 1.0) * self.arch_factor(pod.node)
 
 
 @dataclass(eq=False)
@@ -124,8 +126,6 @@ class Node:
     pods: OrderedSet = field(default_factory=OrderedSet)
     last_pod_change_h: float = 0.0
     timers: list[Timer] = field(default_factory=list)
-    cpu_usd_per_core_hour: float = 0.0
-    ram_usd_per_gib_hour: float = 0.0
 
     @property
     def alive(self) -> bool:
@@ -175,6 +175,11 @@ class Cluster:
         image_ok: whether a pod in a zone can pull its image.
         alb_detection: draws how long the ALB keeps routing to a dead node (hours).
         on_change: called when serving capacity may have changed.
+
+    Controllers and recorders subscribe to what happens by appending to the
+    callback lists ``on_unschedulable``, ``on_node_added``, ``on_node_running``,
+    ``on_node_change``, ``on_node_removed`` and ``on_pod_unbound``; the cluster
+    only changes state and calls them, in subscription order.
     """
 
     def __init__(
@@ -204,30 +209,25 @@ class Cluster:
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
-        #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
-        self.lifetimes: list[tuple[Node, float, float]] = []
-        self.launches: list[float] = []
-        #: OpenCost allocation: (workload or SYSTEM, month) → USD of node cost requested
-        self.allocation: dict[tuple[str, int], float] = {}
         self._next_id = 0
         self._schedule_timer: Timer | None = None
         self._evictions_waiting: list[Node] = []
-        #: called when pods stay unschedulable (Karpenter's trigger)
-        self.on_unschedulable: Callable[[], None] = lambda: None
-        #: called when a node's pods or state change (consolidation's trigger)
-        self.on_node_change: Callable[[Node], None] = lambda node: None
-        #: called when a node is removed for good
-        self.on_node_removed: Callable[[Node], None] = lambda node: None
-        #: called when a node starts running
-        self.on_node_running: Callable[[Node], None] = lambda node: None
-        #: called when a node is launched (timeline sampling)
-        self.on_launch: Callable[[], None] = lambda: None
-        #: called when a pod is deleted involuntarily (for replacement)
-        self.on_pod_lost: Callable[[Pod], None] = lambda pod: None
-        #: called when a launching node will never register (its zone failed); default: remove
-        self.on_stranded: Callable[[Node], None] = partial(self.remove_node, cause="az-outage")
-        #: called when a node of a managed node group fails (the group replaces it)
-        self.replace_managed: Callable[[Node], None] = lambda node: None
+        #: pods stay unschedulable (Karpenter's trigger)
+        self.on_unschedulable: list[Callable[[], None]] = []
+        #: a node was created (launching, or running at once)
+        self.on_node_added: list[Callable[[Node], None]] = []
+        #: a node starts running
+        self.on_node_running: list[Callable[[Node], None]] = []
+        #: a node's pods or state changed (consolidation's trigger)
+        self.on_node_change: list[Callable[[Node], None]] = []
+        #: a node was removed for good
+        self.on_node_removed: list[Callable[[Node], None]] = []
+        #: a pod is about to leave its node (still bound to it)
+        self.on_pod_unbound: list[Callable[[Pod, Node], None]] = []
+        #: the instance of a node not in a managed node group failed (Karpenter's status checks)
+        self.on_instance_failed: list[Callable[[Node], None]] = []
+        #: a launching node will never register (its zone failed); none: it is removed at once
+        self.on_stranded: list[Callable[[Node], None]] = []
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
@@ -236,6 +236,10 @@ class Cluster:
     def _log(self, what: str) -> None:
         if self.events is not None:
             self.events.append((self.sim.now, what))
+
+    def _node_changed(self, node: Node) -> None:
+        for callback in self.on_node_change:
+            callback(node)
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -267,14 +271,10 @@ class Cluster:
         node.free_memory_gib = itype.allocatable_memory_gib - self.overhead_memory_gib
         node.free_pods = itype.max_pods
         node.last_pod_change_h = self.sim.now
-        # OpenCost GetNodeCost: price = cpu × cpuPrice + ram × ramPrice, cpuPrice = ratio × ramPrice
-        ram = price_usd_per_hour / (itype.vcpu * CPU_TO_RAM_PRICE_RATIO + itype.memory_gib)
-        node.ram_usd_per_gib_hour = ram
-        node.cpu_usd_per_core_hour = ram * CPU_TO_RAM_PRICE_RATIO
         self.nodes.add(node)
         pool.nodes.add(node)
-        self.launches.append(self.sim.now)
-        self.on_launch()
+        for callback in self.on_node_added:
+            callback(node)
         self._log(f"node-launch:{node.id}:{itype.name}:{node.zone.name}:{capacity_type}")
         if ready_in_h is None:
             self._node_running(node)
@@ -288,7 +288,8 @@ class Cluster:
         node.state = RUNNING
         node.last_pod_change_h = self.sim.now
         self._log(f"node-ready:{node.id}")
-        self.on_node_running(node)
+        for callback in self.on_node_running:
+            callback(node)
         for pod in list(node.pods):  # pods bound while launching (static plan)
             self._start_pod(pod)
         self.request_scheduling()
@@ -299,8 +300,6 @@ class Cluster:
             return
         node.cancel_timers()
         node.state = TERMINATED
-        self.lifetimes.append((node, node.launched_h, self.sim.now))
-        self._charge_system(node, self.sim.now)
         self.nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
@@ -309,8 +308,8 @@ class Cluster:
         for pod in self.pending:
             if pod.nominated is node:
                 pod.nominated = None
-        self.on_node_removed(node)
-        self.on_launch()
+        for callback in self.on_node_removed:
+            callback(node)
         self.on_change()
         self.request_scheduling()
 
@@ -321,7 +320,10 @@ class Cluster:
         node.cancel_timers()
         node.death_cause = node.zone.cause or "az-outage"
         self._log(f"node-stranded:{node.id}")
-        self.on_stranded(node)
+        if not self.on_stranded:
+            self.remove_node(node, node.death_cause)
+        for callback in self.on_stranded:
+            callback(node)
 
     def fail_node(self, node: Node, cause: str) -> None:
         """The node's instance dies (hardware failure, Spot reclaim without notice handling).
@@ -338,6 +340,48 @@ class Cluster:
         self._node_died(node)
         if node.state == LAUNCHING:
             self.remove_node(node, cause)
+
+    def fail_instance(self, node: Node) -> None:
+        """A running node's EC2 instance fails (hardware): no notice reaches anyone.
+
+        The pods stop serving at once and every observer notices on its own
+        schedule: the ALB health check, the kubelet heartbeat, and the node's
+        owner — the managed node group replaces the instance; Karpenter
+        (``on_instance_failed``) terminates it once its failed EC2 status check
+        is seen, with or without the interruption queue, which carries no
+        hardware-failure event.
+        """
+        self.fail_node(node, "node-failure")
+        if node.pool.managed:
+            self.replace_managed_node(node)
+            return
+        for callback in self.on_instance_failed:
+            callback(node)
+
+    def replace_managed_node(self, node: Node) -> None:
+        """A managed node group replaces a failed instance after the pool's launch latency.
+
+        The replacement has the same type and runs at once (a node group keeps
+        its desired size); it goes to the failed node's AZ, or to the pool's
+        first AZ that is up when that one is down.
+        """
+        latency = node.pool.launch_latency()
+        node.timers.append(self.sim.after(latency, lambda: self._replace_managed(node)))
+
+    def _replace_managed(self, node: Node) -> None:
+        zone = node.zone.index
+        if not self.zones[zone].up:
+            up = [z for z in node.pool.zones if self.zones[z].up]
+            zone = up[0] if up else zone
+        self.remove_node(node, "node-failure")
+        self.add_node(
+            node.pool,
+            node.itype,
+            zone,
+            node.capacity_type,
+            node.price_usd_per_hour,
+            ready_in_h=0.0,
+        )
 
     def _node_died(self, node: Node) -> None:
         """Pods on the node stop serving; the ALB and Kubernetes notice in time."""
@@ -360,7 +404,7 @@ class Cluster:
         node.not_ready = True
         self._log(f"node-notready:{node.id}")
         node.timers.append(self.sim.after(self.evict_after_h, lambda: self._evict_all(node)))
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _evict_all(self, node: Node) -> None:
         if node.alive or node.state != RUNNING:
@@ -373,7 +417,7 @@ class Cluster:
             self.delete_pod(pod, lost=True, cause=node.death_cause)
         if node.failed and node.pool.managed:
             return  # the node group replaces the instance
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _zone_changed(self, zone: Zone) -> None:
         for node in [n for n in self.nodes if n.zone is zone]:
@@ -387,7 +431,7 @@ class Cluster:
                     for pod in list(node.pods):
                         if pod.state == STARTING and pod.timer is None:
                             self._start_pod(pod)
-                    self.on_node_change(node)
+                    self._node_changed(node)
             elif node.state == RUNNING:
                 node.death_cause = zone.cause
                 self._node_died(node)
@@ -395,6 +439,30 @@ class Cluster:
                 self.strand(node)
         self.on_change()
         self.request_scheduling()
+
+    def start_from(self, plan: ClusterPlan) -> None:
+        """Start in a planned steady state: its nodes running, its pods Ready on them."""
+        for planned in plan.nodes:
+            node = self.add_node(
+                self.pools[planned.pool],
+                planned.instance_type,
+                planned.zone,
+                planned.capacity_type,
+                planned.price_usd_per_hour,
+                ready_in_h=None,
+            )
+            for workload_name, count in planned.pods.items():
+                state = self.workloads[workload_name]
+                for _ in range(count):
+                    self.place_ready(self.create_pod(state), node)
+        for workload_name, count in plan.unschedulable.items():
+            for _ in range(count):
+                self.create_pod(self.workloads[workload_name])
+        for workload_name, replicas in plan.replicas.items():
+            self.workloads[workload_name].replicas = replicas
+        for node in self.nodes:
+            node.last_pod_change_h = 0.0
+        assert all(n.state == RUNNING for n in self.nodes)
 
     # -- pods ------------------------------------------------------------------------------------
 
@@ -422,7 +490,6 @@ class Cluster:
         if was == READY:
             self.on_change()
         if lost:
-            self.on_pod_lost(pod)
             replacement = self.create_pod(pod.workload, cause)
             replacement.cause = cause
 
@@ -443,12 +510,13 @@ class Cluster:
         pod.state = STARTING
         if node.state == RUNNING:
             self._start_pod(pod)
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _unbind(self, pod: Pod) -> None:
         node = pod.node
         assert node is not None
-        self._charge_pod(pod, self.sim.now)
+        for callback in self.on_pod_unbound:
+            callback(pod, node)
         node.pods.discard(pod)
         node.free_cpu += pod.workload.spec.requests.cpu
         node.free_memory_gib += pod.workload.spec.requests.memory
@@ -456,45 +524,8 @@ class Cluster:
         node.last_pod_change_h = self.sim.now
         pod.workload.zone_counts[node.zone.index] -= 1
         pod.node = None
-        self.on_node_change(node)
+        self._node_changed(node)
         self.request_scheduling()
-
-    # -- OpenCost allocation ---------------------------------------------------------------------
-
-    def _charge(self, key: str, start_h: float, end_h: float, usd_per_hour: float) -> None:
-        while end_h > start_h:
-            month = int(start_h // HOURS_PER_MONTH) + 1
-            boundary = min(end_h, month * HOURS_PER_MONTH)
-            slot = (key, month)
-            self.allocation[slot] = self.allocation.get(slot, 0.0) + usd_per_hour * (
-                boundary - start_h
-            )
-            start_h = boundary
-
-    def _charge_pod(self, pod: Pod, end_h: float) -> None:
-        """A pod pays for its requests (OpenCost: max(request, usage); usage ≤ request here)."""
-        node = pod.node
-        assert node is not None
-        requests = pod.workload.spec.requests
-        rate = (
-            requests.cpu * node.cpu_usd_per_core_hour + requests.memory * node.ram_usd_per_gib_hour
-        )
-        self._charge(pod.workload.name, pod.bound_h, end_h, rate)
-        pod.bound_h = end_h
-
-    def _charge_system(self, node: Node, end_h: float) -> None:
-        rate = (
-            self.overhead_cpu * node.cpu_usd_per_core_hour
-            + self.overhead_memory_gib * node.ram_usd_per_gib_hour
-        )
-        self._charge(SYSTEM, node.launched_h, end_h, rate)
-
-    def close_allocation(self, end_h: float) -> None:
-        """Charge pods and DaemonSets still running at the end of the replication."""
-        for node in self.nodes:
-            self._charge_system(node, end_h)
-            for pod in node.pods:
-                self._charge_pod(pod, end_h)
 
     def _start_pod(self, pod: Pod) -> None:
         node = pod.node
@@ -555,7 +586,8 @@ class Cluster:
                 pod.nominated = None
                 unschedulable = True
         if unschedulable:
-            self.on_unschedulable()
+            for callback in self.on_unschedulable:
+                callback()
 
     def _pick_node(self, pod: Pod) -> Node | None:
         """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""

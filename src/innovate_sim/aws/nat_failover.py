@@ -24,7 +24,7 @@ class NatFailover:
 
     Args:
         sim: the simulation.
-        egress: the environment's egress routes (``per_az``).
+        egress: the environment's egress routes (one gateway per AZ).
         after_h: time from a gateway failure to the route change (hours).
     """
 
@@ -44,33 +44,36 @@ class NatFailover:
         if self.events is not None:
             self.events.append((self.sim.now, what))
 
-    def _working(self, index: int) -> bool:
-        return self.egress.gateways[index].up
-
     def _changed(self) -> None:
         """A gateway or zone changed: fail back at once, arm failovers for newly cut AZs."""
         moved = False
-        for zone, route in enumerate(self.egress.routes):
-            if route != zone and self._working(zone):
-                self.egress.routes[zone] = zone
-                self._log(f"nat-failback:{self.egress.zones[zone].name}")
-                moved = True
-            cut = self.egress.zones[zone].up and not self._working(self.egress.routes[zone])
-            if cut and self._pending[zone] is None:
-                self._pending[zone] = self.sim.after(self.after_h, partial(self._fail_over, zone))
+        for index, zone in enumerate(self.egress.zones):
+            if index in self.egress.rerouted:
+                target = self.egress.rerouted.pop(index)
+                own = self.egress.gateway_for(index)
+                if own is not None and own.up:
+                    self._log(f"nat-failback:{zone.name}")
+                    moved = True
+                else:
+                    self.egress.rerouted[index] = target
+            gateway = self.egress.gateway_for(index)
+            cut = zone.up and gateway is not None and not gateway.up
+            if cut and self._pending[index] is None:
+                self._pending[index] = self.sim.after(self.after_h, partial(self._fail_over, index))
         if moved:
             self._notify()
 
-    def _fail_over(self, zone: int) -> None:
-        self._pending[zone] = None
-        if not self.egress.zones[zone].up or self._working(self.egress.routes[zone]):
+    def _fail_over(self, index: int) -> None:
+        self._pending[index] = None
+        zone = self.egress.zones[index]
+        gateway = self.egress.gateway_for(index)
+        if not zone.up or gateway is None or gateway.up:
             return
-        target = next((i for i in range(len(self.egress.gateways)) if self._working(i)), None)
+        target = next((g for g in self.egress.gateways if g.up), None)
         if target is None:
             return  # nothing to fail over to; the next change re-arms
-        self.egress.routes[zone] = target
-        zones = self.egress.zones
-        self._log(f"nat-failover:{zones[zone].name}->{zones[target].name}")
+        self.egress.rerouted[index] = target.zone.index
+        self._log(f"nat-failover:{zone.name}->{target.zone.name}")
         self._notify()
 
     def _notify(self) -> None:

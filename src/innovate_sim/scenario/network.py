@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from enum import Enum
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -18,6 +19,7 @@ __all__ = [
     "HealthCheck",
     "Ingress",
     "NatFailover",
+    "NatPlacement",
     "Network",
     "Traffic",
     "Waf",
@@ -118,6 +120,17 @@ class NatFailover(ScenarioModel):
     returns to the AZ's own gateway as soon as it is back."""
 
 
+class NatPlacement(Enum):
+    """Where an environment's NAT Gateways are: the typed form of ``network.nat_gateways``."""
+
+    PER_AZ = "per_az"
+    """One NAT Gateway in each AZ; each AZ routes through its own."""
+    SINGLE = "single"
+    """One NAT Gateway in the first AZ, shared by every AZ."""
+    NONE = "none"
+    """No NAT Gateway: no internet egress from private subnets."""
+
+
 class Network(ScenarioModel):
     """The environment's VPC: NAT Gateways, VPC endpoints and traffic figures."""
 
@@ -135,6 +148,11 @@ class Network(ScenarioModel):
                 f"(nat_gateways: per_az), not {self.nat_gateways!r}"
             )
         return self
+
+    @property
+    def nat_placement(self) -> NatPlacement:
+        """``nat_gateways`` as a :class:`NatPlacement` (the one place the string is read)."""
+        return NatPlacement(self.nat_gateways)
 
 
 class Waf(ScenarioModel):
