@@ -40,7 +40,8 @@ RULES: dict[str, frozenset[str]] = {
     "metrics": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
     "cost": FOUNDATION | {"engine", "scenario", "pricing", "workload", "aws"},
     "experiments": FOUNDATION
-    | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"},
+    | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"}
+    | {"oracles"},  # closed-form effect of the risks a simulation excludes (excluded.py)
     # The public names of target checking: judging in experiments/, its text in reporting/.
     "targets": FOUNDATION | {"experiments", "reporting"},
     # Reporting takes results; it never simulates (no engine, model or failure processes).

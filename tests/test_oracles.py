@@ -21,6 +21,7 @@ from innovate_sim.oracles import (
     downtime_hours_per,
     downtime_minutes_per_year,
     egress_availability,
+    egress_request_availability,
     failover_availability,
     failover_downtime_min_per_year,
     failover_rate,
@@ -388,6 +389,49 @@ def test_egress_matches_enumeration(az_a: float, nat_a: float, n_az: int, mode: 
     p_any, fraction = brute_force_egress(az_a, nat_a, n_az, mode)
     assert egress_availability(az_a, nat_a, n_az, mode) == pytest.approx(p_any, abs=1e-12)  # type: ignore[arg-type]
     assert per_az_egress_fraction(az_a, nat_a, n_az, mode) == pytest.approx(fraction, abs=1e-12)  # type: ignore[arg-type]
+
+
+def brute_force_egress_requests(
+    az_a: float, nat_a: float, n_az: int, mode: str, share: float
+) -> float:
+    """Enumerate AZ and NAT states: served share with one pod per up AZ, requests spread evenly."""
+    served = 0.0
+    n_nat = n_az if mode == "per_az" else 1 if mode == "single" else 0
+    for az_up in itertools.product((True, False), repeat=n_az):
+        for nat_up in itertools.product((True, False), repeat=n_nat):
+            prob = math.prod(az_a if up else 1 - az_a for up in az_up)
+            prob *= math.prod(nat_a if up else 1 - nat_a for up in nat_up)
+            up = [i for i in range(n_az) if az_up[i]]
+            if not up:
+                continue
+            if mode == "per_az":
+                without = sum(1 for i in up if not nat_up[i])
+            elif mode == "single":
+                without = 0 if az_up[0] and nat_up[0] else len(up)
+            else:
+                without = len(up)
+            served += prob * (1 - share * without / len(up))
+    return served
+
+
+@given(
+    az_a=st.floats(0.0, 1.0),
+    nat_a=st.floats(0.0, 1.0),
+    n_az=st.integers(1, 4),
+    mode=st.sampled_from(["per_az", "single", "none"]),
+    share=st.floats(0.0, 1.0),
+)
+def test_egress_requests_match_enumeration(
+    az_a: float, nat_a: float, n_az: int, mode: str, share: float
+) -> None:
+    expected = brute_force_egress_requests(az_a, nat_a, n_az, mode, share)
+    actual = egress_request_availability(az_a, nat_a, n_az, mode, share)  # type: ignore[arg-type]
+    assert actual == pytest.approx(expected, abs=1e-12)
+
+
+def test_egress_request_availability_refuses_a_percentage_share() -> None:
+    with pytest.raises(ValueError, match="egress_share"):
+        egress_request_availability(1.0, 0.99, 3, "per_az", 40.0)
 
 
 def test_egress_examples() -> None:

@@ -100,6 +100,33 @@ _BOMB = "".join(
 )
 
 CASES: dict[str, Case] = {
+    "egress-share-above-100": Case(
+        edit(
+            "        needs: [database, egress]",
+            "        needs: [database, egress]\n        egress_share: 140%",
+        ),
+        "egress_share",
+        "environments.dev.workloads.api.egress_share",
+        ("between 0% and 100%", "140%"),
+    ),
+    "egress-share-without-egress": Case(
+        edit(
+            "        needs: [database, egress]",
+            "        needs: [database]\n        egress_share: 40%",
+        ),
+        "api:",
+        "environments.dev.workloads.api",
+        ("egress_share", "needs: [egress]"),
+    ),
+    "nat-failover-without-gateways-per-az": Case(
+        edit(
+            "      nat_gateways: per_az",
+            "      nat_gateways: single\n      nat_failover: {enabled: true}",
+        ),
+        "network:",
+        "environments.dev.network",
+        ("nat_failover", "per_az", "'single'"),
+    ),
     "unknown-key": Case(
         edit("    availability_zones: 3", "    availabilty_zones: 3"),
         "availabilty_zones",

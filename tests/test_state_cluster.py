@@ -19,11 +19,11 @@ from innovate_sim.aws.build import Model, build_model
 from innovate_sim.aws.cluster import Cluster
 from innovate_sim.aws.cluster_state import READY, Node, Pod
 from innovate_sim.metrics import observe
-from innovate_sim.scenario import scenario_from_dict
+from innovate_sim.scenario import load_scenario, scenario_from_dict
 
 S = 1 / 3600  # one second in hours
 T0 = 10.0
-NOT_READY_H = 40 * S
+NOT_READY_H = 50 * S  # node-monitor-grace-period of Kubernetes >= 1.32 (prod.yaml runs 1.33)
 EVICT_H = 300 * S
 LAUNCH_H = 40 * S
 STARTUP_H = 5 * S
@@ -68,7 +68,9 @@ def base(*, spread: str = "schedule-anyway", nat: str = "per_az", ecr: bool = Tr
             "consolidation_policy": "never",
         }
     }
-    env["cluster"]["karpenter"] = {"interruption_queue": False}
+    # Karpenter without EC2 status checks: these tests follow the Kubernetes path (NotReady,
+    # eviction); test_karpenter_node_failure_* cover Karpenter's status-check path
+    env["cluster"]["karpenter"] = {"interruption_queue": False, "instance_status_checks": False}
     env["workloads"] = {
         "api": {
             "requests": {"cpu": "500m", "memory": "1Gi"},
@@ -173,6 +175,111 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     expected = DEMAND_RPS * 45 * lost_pods / 6
     assert recorder.lost_requests == pytest.approx(expected)
     assert recorder.lost_by_cause == {"node-failure": pytest.approx(expected)}
+
+
+def karpenter_node_failure(alb_detection_h: float, status_check_h: float) -> tuple[Model, list]:
+    """prod's Karpenter settings (interruption queue and status checks on), node in b fails."""
+    data = base()
+    data["environments"]["prod"]["cluster"]["karpenter"] = {}
+    chaos(data, "node", "b")
+    model, _, pods = build(data, detection_h=alb_detection_h)
+    karpenter = model.environments["prod"].karpenter
+    assert karpenter is not None and karpenter.spec.interruption_queue
+    karpenter.status_check_detection = lambda: status_check_h
+    return model, pods
+
+
+def test_karpenter_node_failure_is_seen_through_status_checks_not_at_once() -> None:
+    status_check_h = 150 * S
+    model, pods = karpenter_node_failure(45 * S, status_check_h)
+    env = model.environments["prod"]
+    cluster, karpenter = env.cluster, env.karpenter
+    assert cluster is not None and karpenter is not None
+    [dead] = sorted((n for n in cluster.nodes if n.zone.index == 1), key=lambda n: n.id)[:1]
+    model.run()
+    # a hardware failure sends no interruption event: Kubernetes marks the node NotReady after
+    # the grace period, and Karpenter terminates it when its failed EC2 status check is seen
+    # (impaired 120 s, polled every minute), before the pods' 300 s eviction
+    seen = T0 + status_check_h
+    assert_log(
+        after(cluster.events, T0),
+        [
+            (T0, f"node-failed:{dead.id}:node-failure"),
+            (T0 + NOT_READY_H, f"node-notready:{dead.id}"),
+            (seen, f"node-terminated:{dead.id}"),
+        ],
+    )
+    assert_log(karpenter.events, [(seen, f"instance-impaired:{dead.id}")])
+    assert_log(
+        pods,
+        [
+            (seen, "bind:az-a"),
+            (seen, "bind:az-c"),
+            (seen + STARTUP_H, "ready:az-a"),
+            (seen + STARTUP_H, "ready:az-c"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("alb_detection_s", [30.0, 45.0, 60.0])
+def test_karpenter_node_failure_at_peak_loses_requests_in_proportion_to_detection(
+    alb_detection_s: float,
+) -> None:
+    model, _ = karpenter_node_failure(alb_detection_s * S, 150 * S)
+    recorders = observe(model)
+    model.run()
+    recorder = recorders["prod"].availability
+    assert recorder is not None
+    # 2 of the 6 replicas were on the dead node; the ALB sends them their share until its health
+    # check notices (30-60 s), long before Karpenter's status check (120-240 s) removes the node
+    expected = DEMAND_RPS * alb_detection_s * 2 / 6
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    assert recorder.lost_by_cause == {"node-failure": pytest.approx(expected, rel=1e-9)}
+    [incident] = recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + alb_detection_s * S))
+
+
+def test_status_check_detection_lies_between_two_and_four_minutes() -> None:
+    data = base()
+    data["environments"]["prod"]["cluster"]["karpenter"] = {}
+    model = build_model(scenario_from_dict(data), seed=3, replication=0)
+    karpenter = model.environments["prod"].karpenter
+    assert karpenter is not None
+    draws = [karpenter.status_check_detection() for _ in range(2000)]
+    # U(0, 60 s) EC2 check phase + 120 s unhealthy threshold + U(0, 60 s) poll phase
+    assert min(draws) >= 120 * S and max(draws) <= 240 * S
+    standard_error = (2 * 60**2 / 12 / len(draws)) ** 0.5 * S
+    assert sum(draws) / len(draws) == pytest.approx(180 * S, abs=4 * standard_error)
+
+
+def test_az_outage_alb_node_keeps_its_share_of_requests_until_dns_drops_it() -> None:
+    dns_removal_h, detection_h = 150 * S, 45 * S
+    data = base()
+    chaos(data, "az", "b", for_h=1.0)
+    model, _, _ = build(data, detection_h=detection_h)
+    env = model.environments["prod"]
+    assert env.alb is not None and env.alb.events is not None
+    env.alb.dns_removal = lambda: dns_removal_h
+    recorders = observe(model)
+    model.run()
+    recorder = recorders["prod"].availability
+    assert recorder is not None
+    assert_log(
+        env.alb.events,
+        [
+            (T0, "alb-node-down:az-b"),
+            (T0 + dns_removal_h, "alb-dns-removed:az-b"),
+            (T0 + 1.0, "alb-dns-added:az-b"),
+        ],
+    )
+    # a third of the requests go to az b's dead ALB node until DNS drops it; of the rest, the
+    # share routed to the 2 of 6 replicas in az b fails until the target health check notices
+    front = DEMAND_RPS * 150 / 3
+    behind = DEMAND_RPS * 2 / 3 * 45 * 2 / 6
+    assert recorder.lost_requests == pytest.approx(front + behind, rel=1e-9)
+    [incident] = recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + dns_removal_h))
+    assert incident.min_success == pytest.approx(2 / 3 * 4 / 6)
 
 
 def test_alb_detection_lies_between_threshold_minus_one_and_threshold_intervals() -> None:
@@ -314,6 +421,45 @@ def test_nat_failure_per_az_loses_the_share_of_the_pods_in_that_az() -> None:
     assert incident.min_success == pytest.approx(1 - in_b / total)
 
 
+def test_nat_failure_loses_only_the_share_of_requests_that_need_egress() -> None:
+    data = egress_scenario("per_az")
+    data["environments"]["prod"]["workloads"]["api"]["egress_share"] = "40%"
+    chaos(data, "nat-gateway", "b", for_h=0.5)
+    model, _, _ = build(data)
+    recorders = observe(model)
+    model.run()
+    recorder = recorders["prod"].availability
+    assert recorder is not None
+    # the pods of az b still serve the 60 % of their requests that need no egress
+    expected = DEMAND_RPS * 3600 * 0.5 * 2 / 6 * 0.4
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    assert recorder.lost_by_cause == {"nat-failure": pytest.approx(expected, rel=1e-9)}
+    [incident] = recorder.incidents
+    assert incident.min_success == pytest.approx(1 - 2 / 6 * 0.4)
+
+
+def test_nat_route_failover_to_another_az_after_the_detection_time() -> None:
+    data = egress_scenario("per_az")
+    data["environments"]["prod"]["network"]["nat_failover"] = {"enabled": True, "after": "5m"}
+    chaos(data, "nat-gateway", "b", for_h=0.5)
+    model, _, _ = build(data)
+    env = model.environments["prod"]
+    assert env.nat_failover is not None and env.nat_failover.events is not None
+    recorders = observe(model)
+    model.run()
+    assert_log(
+        env.nat_failover.events,
+        [(T0 + 5 / 60, "nat-failover:az-b->az-a"), (T0 + 0.5, "nat-failback:az-b")],
+    )
+    # az b's requests that need egress fail only until its route points at az a's gateway
+    recorder = recorders["prod"].availability
+    assert recorder is not None
+    expected = DEMAND_RPS * 300 * 2 / 6
+    assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
+    [incident] = recorder.incidents
+    assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + 5 / 60))
+
+
 def test_single_nat_failure_loses_all_egress_traffic() -> None:
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "a", for_h=0.5)
@@ -338,3 +484,38 @@ def test_single_nat_failure_in_another_az_is_not_a_failure_of_the_gateway() -> N
     recorder = recorders["prod"].availability
     assert recorder is not None
     assert recorder.lost_requests == pytest.approx(DEMAND_RPS * 3600 * 0.5, rel=1e-9)
+
+
+# -- an AZ outage as it unfolds (scenarios/prod-chaos-az.yaml) -----------------------------------
+
+
+def test_prod_chaos_az_outage_shows_dns_removal_and_registration_timeouts() -> None:
+    scenario = load_scenario(SCENARIOS / "prod-chaos-az.yaml")
+    model = build_model(scenario, seed=2026, replication=0, event_log=True)
+    model.run()
+    env = model.environments["prod"]
+    assert env.alb is not None and env.alb.events is not None
+    assert env.cluster is not None and env.cluster.events is not None
+    assert env.karpenter is not None and env.karpenter.events is not None
+    start, end = 121 * 24 + 14.0, 121 * 24 + 18.0  # AZ b down 14:00-18:00 on day 121
+    alb = [(t, e) for t, e in env.alb.events if start - 1e-9 <= t <= end + 1e-9]
+    assert [e for _, e in alb] == [
+        "alb-node-down:az-b",
+        "alb-dns-removed:az-b",
+        "alb-dns-added:az-b",
+    ]
+    assert alb[0][0] == pytest.approx(start)
+    assert 120 * S - 1e-9 <= alb[1][0] - start <= 210 * S + 1e-9
+    # evicted pods wait for nodes Karpenter launches into az b: EC2 accepts them, they never
+    # register, and each is deleted 15 minutes later (then provisioned again)
+    launched = {
+        e.split(":")[1]: t
+        for t, e in env.cluster.events
+        if start <= t < end - 0.25 and e.startswith("node-launch") and e.endswith("az-b:on-demand")
+    }
+    timeouts = {
+        e.split(":")[1]: t for t, e in env.karpenter.events if e.startswith("registration-timeout")
+    }
+    assert launched, "no launch into the failed AZ"
+    for node_id, t in launched.items():
+        assert timeouts[node_id] == pytest.approx(t + 0.25)

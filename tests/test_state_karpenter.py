@@ -230,6 +230,56 @@ def test_capacity_error_marks_the_offering_unavailable_for_three_minutes_then_re
     )
 
 
+def test_launch_into_a_failed_zone_never_registers_and_times_out_after_fifteen_minutes() -> None:
+    world = World()
+    world.sim.at(0.05, world.zones[0].fail)  # the pool's only zone
+    world.sim.at(0.1, lambda: world.pods(1))
+    world.sim.at(0.4, world.zones[0].repair)
+    log = world.run()
+    first, second, third = (int(e.split(":")[1]) for _, e in log if e.startswith("node-launch"))
+    timeout = 15 / 60  # Karpenter's registration timeout
+    t1 = 0.1 + S  # the batch closes; EC2 accepts the launch into the dead zone
+    t2 = t1 + timeout + S  # deleted, re-provisioned 1 s later: the zone is still down
+    t3 = t2 + timeout + S  # deleted again; the zone is back (at 0.4 h): this one registers
+    assert_log(
+        log,
+        [
+            (0.1, "batch-open"),
+            (t1, "batch-close"),
+            (t1, f"node-launch:{first}:m7g.large:az-a:on-demand"),
+            (t1, f"node-stranded:{first}"),
+            (t1 + timeout, f"registration-timeout:{first}"),
+            (t1 + timeout, f"node-terminated:{first}"),
+            (t1 + timeout, "batch-open"),
+            (t2, "batch-close"),
+            (t2, f"node-launch:{second}:m7g.large:az-a:on-demand"),
+            (t2, f"node-stranded:{second}"),
+            (t2 + timeout, f"registration-timeout:{second}"),
+            (t2 + timeout, f"node-terminated:{second}"),
+            (t2 + timeout, "batch-open"),
+            (t3, "batch-close"),
+            (t3, f"node-launch:{third}:m7g.large:az-a:on-demand"),
+            (t3 + LAUNCH_H, f"node-ready:{third}"),
+            (t3 + LAUNCH_H + STARTUP_H, f"pod-ready:{third}"),
+        ],
+    )
+
+
+def test_launch_into_a_failed_zone_refused_as_insufficient_capacity_when_so_configured() -> None:
+    world = World()
+    world.karpenter.failed_zone_accepts_launches = False  # failures.az_outage.launches
+    world.sim.at(0.05, world.zones[0].fail)
+    world.sim.at(0.1, lambda: world.pods(1))
+    log = world.run()
+    assert [e for _, e in log[:4]] == [
+        "batch-open",
+        "batch-close",
+        "capacity-error:m7g.large:0",
+        "batch-open",
+    ]
+    assert not any(e.startswith(("node-launch", "node-stranded")) for _, e in log)
+
+
 def test_capacity_error_falls_back_to_the_next_cheapest_type() -> None:
     world = World(types=("c7g.large", "m7g.large"), ice=[True])
     world.sim.at(0.1, lambda: world.pods(1))

@@ -102,3 +102,15 @@ def test_egress_availability_with_a_scheduled_nat_failure(mode: str, lost_azs: i
     # with a NAT per AZ some AZ always has egress, so the any-AZ figure cannot see it
     any_az = 1.0 if mode == "per_az" else exact
     assert row["egress_any_az_availability"] == pytest.approx(any_az, abs=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["per_az", "single"])
+def test_request_availability_with_an_egress_share_matches_closed_form(mode: str) -> None:
+    data = isim.load_scenario(VALIDATION / "nat-egress-share.yaml").model_dump(mode="json")
+    data["environments"]["prod"]["network"]["nat_gateways"] = mode
+    result = isim.simulate(isim.scenario_from_dict(data), replications=30, seed=2026)
+    assert not result.failed
+    a_az = oracles.unit_availability(100.0, 10.0)
+    a_nat = oracles.unit_availability(50.0, 5.0)
+    oracle = oracles.egress_request_availability(a_az, a_nat, 3, mode, 0.4)  # type: ignore[arg-type]
+    _within_four_se(result.availability["request_availability"].to_numpy(), oracle)

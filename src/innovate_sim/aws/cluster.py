@@ -2,9 +2,12 @@
 
 A node is an EC2 instance of a type in a zone. It is *alive* while its
 instance runs and its zone is up; Kubernetes marks it NotReady
-``node_monitor_grace_period`` (40 s) after it stops answering and evicts its
-pods ``pod_eviction_timeout`` (300 s) later. The ALB keeps sending requests to
-pods on a dead node until its health check notices (interval × threshold).
+``node_monitor_grace_period`` (40 s, 50 s from Kubernetes 1.32) after it stops
+answering and evicts its pods ``pod_eviction_timeout`` (300 s) later. The ALB
+keeps sending requests to pods on a dead node until its health check notices
+(interval × threshold). Nobody learns of a hardware failure sooner: Karpenter
+sees it through EC2 status checks (:mod:`innovate_sim.aws.karpenter`), a
+managed node group through its Auto Scaling replacement.
 
 A pod is pending until kube-scheduler binds it to a Ready node with room
 (zone topology spread honoured, least-allocated node preferred), then starts
@@ -103,6 +106,10 @@ class Cluster:
         self.on_node_removed: list[Callable[[Node], None]] = []
         #: a pod is about to leave its node (still bound to it)
         self.on_pod_unbound: list[Callable[[Pod, Node], None]] = []
+        #: the instance of a node not in a managed node group failed (Karpenter's status checks)
+        self.on_instance_failed: list[Callable[[Node], None]] = []
+        #: a launching node will never register (its zone failed); none: it is removed at once
+        self.on_stranded: list[Callable[[Node], None]] = []
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
@@ -188,12 +195,24 @@ class Cluster:
         self.on_change()
         self.request_scheduling()
 
-    def fail_node(self, node: Node, cause: str, *, karpenter_notified: bool) -> None:
-        """The node's instance dies (hardware failure, Spot reclaim).
+    def strand(self, node: Node) -> None:
+        """A launching node whose zone is down will never register (its instance is lost)."""
+        if node.state != LAUNCHING:
+            return
+        node.cancel_timers()
+        node.death_cause = node.zone.cause or "az-outage"
+        self._log(f"node-stranded:{node.id}")
+        if not self.on_stranded:
+            self.remove_node(node, node.death_cause)
+        for callback in self.on_stranded:
+            callback(node)
 
-        With ``karpenter_notified`` (interruption queue), the node is deleted at
-        once and its pods are recreated elsewhere; otherwise Kubernetes notices
-        after the grace period and evicts the pods later.
+    def fail_node(self, node: Node, cause: str) -> None:
+        """The node's instance dies (hardware failure, Spot reclaim without notice handling).
+
+        Its pods stop serving at once; the ALB stops routing to them after its
+        health check notices, Kubernetes marks the node NotReady after the grace
+        period and evicts the pods later. A node still launching is removed.
         """
         if node.state == TERMINATED or node.failed:
             return
@@ -201,20 +220,25 @@ class Cluster:
         node.death_cause = cause
         self._log(f"node-failed:{node.id}:{cause}")
         self._node_died(node)
-        if karpenter_notified or node.state == LAUNCHING:
+        if node.state == LAUNCHING:
             self.remove_node(node, cause)
 
-    def fail_instance(self, node: Node, *, interruption_queue: bool) -> None:
-        """An instance failure: its managed node group replaces the node, or Karpenter does.
+    def fail_instance(self, node: Node) -> None:
+        """A running node's EC2 instance fails (hardware): no notice reaches anyone.
 
-        Karpenter deletes the node at once when its interruption queue tells it
-        (``interruption_queue``); otherwise Kubernetes notices in its own time.
+        The pods stop serving at once and every observer notices on its own
+        schedule: the ALB health check, the kubelet heartbeat, and the node's
+        owner — the managed node group replaces the instance; Karpenter
+        (``on_instance_failed``) terminates it once its failed EC2 status check
+        is seen, with or without the interruption queue, which carries no
+        hardware-failure event.
         """
+        self.fail_node(node, "node-failure")
         if node.pool.managed:
-            self.fail_node(node, "node-failure", karpenter_notified=False)
             self.replace_managed_node(node)
-        else:
-            self.fail_node(node, "node-failure", karpenter_notified=interruption_queue)
+            return
+        for callback in self.on_instance_failed:
+            callback(node)
 
     def replace_managed_node(self, node: Node) -> None:
         """A managed node group replaces a failed instance after the pool's launch latency.
@@ -294,8 +318,7 @@ class Cluster:
                 node.death_cause = zone.cause
                 self._node_died(node)
             elif node.state == LAUNCHING:
-                node.death_cause = zone.cause
-                self.remove_node(node, zone.cause)
+                self.strand(node)
         self.on_change()
         self.request_scheduling()
 

@@ -15,11 +15,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from innovate_sim.aws.alb import LoadBalancerNodes
 from innovate_sim.aws.cluster import Cluster
 from innovate_sim.aws.cluster_state import READY, RUNNING, Pod, WorkloadState
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database
 from innovate_sim.aws.service import ServiceState, WorkloadService
 from innovate_sim.engine import Simulation, Timer
@@ -54,6 +56,8 @@ class EnvironmentModel:
     database: Database | None = None
     cluster: Cluster | None = None
     karpenter: Karpenter | None = None
+    alb: LoadBalancerNodes | None = None
+    nat_failover: NatFailover | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
     on_flush: list[Callable[[float], None]] = field(default_factory=list)
@@ -179,9 +183,8 @@ class EnvironmentModel:
         karpenter = self.karpenter
         if spot_only and karpenter is not None:
             karpenter.spot_notice(node)
-        else:
-            queue = karpenter is not None and karpenter.spec.interruption_queue
-            cluster.fail_instance(node, interruption_queue=queue)
+        else:  # as for a random failure
+            cluster.fail_instance(node)
 
     # -- the request path -----------------------------------------------------------------------
 
@@ -197,8 +200,9 @@ class EnvironmentModel:
         services = []
         for workload in self.serving:
             needs = workload.spec.needs
+            egress_share = workload.spec.egress_fraction
             routed = 0
-            working = 0
+            working = 0.0
             capacity = 0.0
             losses: dict[str, float] = {}
             for pod in workload.pods:
@@ -212,8 +216,13 @@ class EnvironmentModel:
                     cause = node.death_cause or "node-failure"
                 elif "database" in needs and not db_ok:
                     cause = db_cause
-                elif "egress" in needs and not egress_ok[node.zone.index]:
+                elif egress_share > 0 and not egress_ok[node.zone.index]:
+                    # the pod still serves the requests that need no egress
                     cause = self.egress.cause(node.zone.index)
+                    working += 1.0 - egress_share
+                    capacity += (1.0 - egress_share) * workload.pod_capacity_rps(node)
+                    losses[cause] = losses.get(cause, 0.0) + egress_share
+                    continue
                 else:
                     working += 1
                     capacity += workload.pod_capacity_rps(node)
@@ -234,7 +243,8 @@ class EnvironmentModel:
                     shortfall_cause=self._missing_cause(workload),
                 )
             )
-        return ServiceState(True, "", tuple(services))
+        front_loss, front_cause = self.alb.dead_share() if self.alb is not None else (0.0, "")
+        return ServiceState(True, "", tuple(services), front_loss, front_cause)
 
     def _missing_cause(self, workload: WorkloadState) -> str:
         """Why a workload has less capacity than it wants: the commonest replacement cause."""

@@ -7,12 +7,19 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
   pending pods (:func:`innovate_sim.workload.packing.plan`) onto existing and
   in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
 * **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
-  probability ``capacity_error_probability`` (or when its zone is down) the
-  launch fails with insufficient capacity and the offering is cached as
-  unavailable for 3 minutes; the pods wait for the next batch.
+  probability ``capacity_error_probability`` the launch fails with
+  insufficient capacity and the offering is cached as unavailable for 3
+  minutes; the pods wait for the next batch. A launch into a failed AZ is
+  accepted but never registers: after ``registration_timeout`` (15 min) the
+  NodeClaim is deleted and its pods are provisioned again.
 * **Interruption** — a Spot notice (2 minutes) makes Karpenter cordon and drain
   the node at once and mark the offering unavailable; pods go pending and are
   re-provisioned while the instance still runs.
+* **Status checks** — a hardware failure sends no notice: EC2's status check
+  (every minute) marks the instance impaired, and Karpenter, polling
+  DescribeInstanceStatus every minute, terminates it once it has been impaired
+  for 120 s; its pods are recreated then. The ALB and kubelet heartbeats
+  notice on their own schedules (:mod:`innovate_sim.aws.cluster`).
 * **Expiry** — nodes are replaced ``expireAfter`` (720 h) after launch.
 * **Consolidation** — every 10 s poll, nodes stable for ``consolidateAfter``
   are removed when empty, or when underutilised and all their pods fit on
@@ -23,6 +30,7 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 from innovate_sim.aws.cluster import Cluster
@@ -33,7 +41,7 @@ from innovate_sim.rng import Stream
 from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
 from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
-__all__ = ["Karpenter"]
+__all__ = ["Karpenter", "status_check_detection"]
 
 _EPS = 1e-9
 
@@ -75,11 +83,19 @@ class Karpenter:
         self._last_pass_h = -math.inf
         self.launches = 0
         self.capacity_errors = 0
+        #: EC2 accepts launches into a failed AZ (they never register) rather than refusing them
+        self.failed_zone_accepts_launches = True
+        #: draws the time from an instance failure to Karpenter acting on its status check (h)
+        self.status_check_detection: Callable[[], float] = partial(
+            status_check_detection, spec, stream
+        )
         self.consolidations = 0
         self.events: list[tuple[float, str]] | None = None
         cluster.on_unschedulable.append(self.trigger)
         cluster.on_node_change.append(self._node_changed)
         cluster.on_node_removed.append(self._node_removed)
+        cluster.on_stranded.append(self.watch_registration)
+        cluster.on_instance_failed.append(self.watch_status_checks)
         control_plane.on_recover.append(self._control_plane_back)
 
     def _log(self, what: str) -> None:
@@ -201,8 +217,9 @@ class Karpenter:
             assert claim.instance_type is not None
             pool = next(p for p in self.pools if p.name == claim.pool)
             offering = (claim.instance_type.name, claim.zone, claim.capacity_type)
-            zone_down = not self.cluster.zones[claim.zone].up
-            if zone_down or self.stream.bernoulli(self.spec.capacity_error_probability):
+            zone_up = self.cluster.zones[claim.zone].up
+            refused = not zone_up and not self.failed_zone_accepts_launches
+            if refused or self.stream.bernoulli(self.spec.capacity_error_probability):
                 self.capacity_errors += 1
                 self.unavailable[offering] = self.sim.now + self.spec.unavailable_offering_ttl
                 self._log(f"capacity-error:{claim.instance_type.name}:{claim.zone}")
@@ -219,9 +236,11 @@ class Karpenter:
                 claim.price_usd_per_hour,
                 ready_in_h=latency,
             )
-            if latency > self.spec.registration_timeout:
-                # Karpenter deletes a NodeClaim that never registers and tries again
-                self.sim.after(self.spec.registration_timeout, partial(self._expired_claim, node))
+            if not zone_up:
+                # EC2 may accept a launch into a failed AZ; the node then never registers
+                self.cluster.strand(node)
+            elif latency > self.spec.registration_timeout:
+                self.watch_registration(node)
             for request in claim.pods:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:
@@ -229,6 +248,12 @@ class Karpenter:
             if self.unavailable:
                 # nothing else may wake the batcher: retry when a cached offering comes back
                 self.sim.at(min(self.unavailable.values()), self.trigger)
+
+    def watch_registration(self, node: Node) -> None:
+        """Delete ``node``'s NodeClaim if it has not registered ``registration_timeout`` after
+        launch (Karpenter then provisions again, possibly in the same zone)."""
+        deadline = node.launched_h + self.spec.registration_timeout
+        self.sim.at(max(deadline, self.sim.now), partial(self._expired_claim, node))
 
     def _expired_claim(self, node: Node) -> None:
         if node.state == LAUNCHING:
@@ -271,11 +296,24 @@ class Karpenter:
             node.timers.append(
                 self.sim.after(
                     self.spot_notice_h,
-                    lambda: self.cluster.fail_node(
-                        node, "spot-interruption", karpenter_notified=False
-                    ),
+                    lambda: self.cluster.fail_node(node, "spot-interruption"),
                 )
             )
+
+    def watch_status_checks(self, node: Node) -> None:
+        """``node``'s instance failed: terminate it when its failed status check is seen."""
+        if self.spec.instance_status_checks:
+            delay = self.status_check_detection()
+            node.timers.append(self.sim.after(delay, partial(self._impaired, node)))
+
+    def _impaired(self, node: Node) -> None:
+        if node.state == TERMINATED:
+            return
+        self._log(f"instance-impaired:{node.id}")
+        node.cordoned = True
+        for pod in list(node.pods):
+            self.cluster.delete_pod(pod, lost=True, cause=node.death_cause or "node-failure")
+        self.cluster.remove_node(node, node.death_cause or "node-failure")
 
     def expire(self, node: Node) -> None:
         """expireAfter elapsed: drain and terminate the node (forceful, no budget)."""
@@ -391,3 +429,12 @@ class Karpenter:
             else:
                 return False
         return True
+
+
+def status_check_detection(spec: KarpenterSpec, stream: Stream) -> float:
+    """Failure → Karpenter acts: phase of EC2's check + unhealthy threshold + phase of the poll."""
+    return (
+        stream.random() * spec.ec2_status_check_interval
+        + spec.instance_unhealthy_after
+        + stream.random() * spec.instance_status_poll
+    )

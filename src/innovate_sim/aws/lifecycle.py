@@ -65,8 +65,7 @@ class NodeLifecycle:
             )
 
     def instance_failure(self, node: Node) -> None:
-        """The node's instance dies: its node group or Karpenter replaces it."""
+        """The node's instance dies: its node group or Karpenter replaces it, when they notice."""
         if node.state != RUNNING:
             return
-        queue = self.karpenter is not None and self.karpenter.spec.interruption_queue
-        self.cluster.fail_instance(node, interruption_queue=queue)
+        self.cluster.fail_instance(node)

@@ -133,46 +133,65 @@ def print_result(result: object, top: int = 5) -> None:
     console.print(table)
     for note in notes:
         console.print(note, markup=False)
+    from innovate_sim.reporting.causes import used_defaults
+    from innovate_sim.reporting.tables import (
+        CAUSE_BASIS_NOTE,
+        DOWNTIME_BY_CAUSE_COLUMNS,
+        WORST_INCIDENT_COLUMNS,
+        downtime_by_cause_rows,
+        worst_incidents,
+    )
+
+    print_excluded_risks(result)
+    used = used_defaults(result.scenario)
     years = result.horizon_years
     by_cause = result.downtime_by_cause
     if not by_cause.empty:
-        causes = Table(title="Downtime by cause (mean per year over replications)")
-        for column in (
-            "environment",
-            "cause",
-            "incident minutes/year",
-            "lost requests/year",
-            "share of lost requests",
-        ):
-            causes.add_column(
-                column, justify="left" if column in ("environment", "cause") else "right"
-            )
-        means = by_cause.groupby(["environment", "cause"], as_index=False)[
-            ["incident_min", "lost_requests"]
-        ].mean()
-        for env, group in means.groupby("environment", sort=False):
-            total = group["lost_requests"].sum()
-            for row in iter_rows(group.sort_values("lost_requests", ascending=False)):
-                share = row.lost_requests / total if total > 0 else 0.0
-                causes.add_row(
-                    str(env),
-                    row.cause,
-                    f"{row.incident_min / years:,.2f}",
-                    f"{row.lost_requests / years:,.0f}",
-                    f"{share * 100:.1f}%",
-                )
-        console.print(causes)
+        _print_table(
+            "Downtime by cause (mean per year over replications)",
+            DOWNTIME_BY_CAUSE_COLUMNS,
+            downtime_by_cause_rows(by_cause, years, used),
+            CAUSE_BASIS_NOTE,
+        )
     incidents = result.incidents
     if not incidents.empty:
-        from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
+        worst = worst_incidents(incidents, top, used)
+        _print_table(
+            f"Worst {len(worst)} incidents (by lost requests)", WORST_INCIDENT_COLUMNS, worst
+        )
 
-        worst = worst_incidents(incidents, top)
-        table = Table(title=f"Worst {len(worst)} incidents (by lost requests)")
-        for column in WORST_INCIDENT_COLUMNS:
-            table.add_column(column, justify="right")
-        for cells in worst:
-            table.add_row(*cells)
-        console.print(table)
+
+def print_excluded_risks(result: SimulationResult) -> None:
+    """Print the risks the simulation excludes with their closed-form effect (if any)."""
+    from innovate_sim.reporting.tables import (
+        EXCLUDED_RISK_COLUMNS,
+        EXCLUDED_RISK_NOTE,
+        excluded_risk_rows,
+    )
+
+    _print_table(
+        "Excluded risks (closed-form estimate)",
+        EXCLUDED_RISK_COLUMNS,
+        excluded_risk_rows(result.excluded_risks, result.availability),
+        EXCLUDED_RISK_NOTE,
+    )
+
+
+def _print_table(
+    title: str, columns: tuple[str, ...], rows: list[list[str]], note: str = ""
+) -> None:
+    """Print a table (text columns left, figures right) and a note under it; nothing if empty."""
+    if not rows:
+        return
+    table = Table(title=title)
+    left = {"environment", "cause", "risk (not simulated)", "basis"}
+    for column in columns:
+        table.add_column(column, justify="left" if column in left else "right")
+    for cells in rows:
+        table.add_row(*cells)
+    console.print(table)
+    if note:
+        console.print(note, style="dim")
 
 
 @app.command()

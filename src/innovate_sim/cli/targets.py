@@ -21,6 +21,7 @@ from innovate_sim.cli.simulate import (
     Replications,
     Seed,
     Workers,
+    print_excluded_risks,
     report_failures,
     save_outputs,
     simulate_scenario,
@@ -59,6 +60,7 @@ def check(
     report = result.check()
     render(report, console)
     disclose(scenario)
+    print_excluded_risks(result)
     if out is not None:
         save_outputs(result, out)
     raise typer.Exit(report_failures(result) or report.exit_code)

@@ -74,7 +74,8 @@ def _clean(value: Any) -> Any:
 def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     """Write a result's tables (CSV) and summary (JSON) into ``out_dir``.
 
-    Files: ``summary.json`` (provenance, summary rows, failures, target verdicts),
+    Files: ``summary.json`` (provenance, summary rows, excluded risks, failures, target
+    verdicts),
     ``availability.csv``, ``incidents.csv``, ``downtime_by_cause.csv``,
     ``monthly.csv`` (error budget), ``monthly_cost.csv``, ``counters.csv``,
     ``scenario.json`` (the validated scenario, so a report can be rebuilt) and
@@ -98,6 +99,7 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     summary = {
         "provenance": result.provenance(),
         "summary": result.summary().to_dict(orient="records"),
+        "excluded_risks": result.excluded_risks.to_dict(orient="records"),
         "failed": [{"replication": r, "error": e} for r, e in result.failed],
         **_verdicts(result),
     }
@@ -155,7 +157,7 @@ class SavedResult:
     It offers what reports and target checks read from a
     :class:`~innovate_sim.experiments.SimulationResult` — ``scenario``,
     ``seed``, ``confidence``, the ``availability``, ``incidents``,
-    ``downtime_by_cause``, ``monthly``, ``monthly_cost`` and ``counters``
+    ``downtime_by_cause``, ``excluded_risks``, ``monthly``, ``monthly_cost`` and ``counters``
     tables, ``summary()``, ``provenance()``, ``failed`` and ``check()`` — but
     not the per-component ``costs`` (``costs`` is ``monthly_cost``, whose
     rows are per service) nor ``timeline()``.
@@ -239,6 +241,14 @@ class SavedResult:
     def downtime_by_cause(self) -> pd.DataFrame:
         """Per replication × environment × cause: lost requests and incident minutes."""
         return self._table("downtime_by_cause")
+
+    @property
+    def excluded_risks(self) -> pd.DataFrame:
+        """Risks the simulation left out, with their closed-form effect (from the scenario)."""
+        from innovate_sim.experiments.excluded import excluded_risks
+
+        environments = list(dict.fromkeys(self.availability.get("environment", [])))
+        return excluded_risks(self.scenario, environments)
 
     @property
     def monthly(self) -> pd.DataFrame:

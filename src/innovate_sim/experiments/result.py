@@ -9,6 +9,7 @@ import pandas as pd
 
 from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
+from innovate_sim.experiments.excluded import excluded_risks
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note, natural_range
 from innovate_sim.scenario import Scenario
@@ -129,6 +130,14 @@ class SimulationResult:
             "database_availability",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    @cached_property
+    def excluded_risks(self) -> pd.DataFrame:
+        """Risks the simulation leaves out (region-wide events unless enabled), per environment,
+        with their closed-form effect: downtime they would add and the factor that includes them
+        in a simulated availability (:func:`innovate_sim.experiments.excluded.excluded_risks`)."""
+        environments = list(dict.fromkeys(self.availability["environment"]))
+        return excluded_risks(self.scenario, environments)
 
     @cached_property
     def incidents(self) -> pd.DataFrame:

@@ -38,8 +38,18 @@ from innovate_sim.reporting.assumptions import (
     compact_places,
     format_default_value,
 )
+from innovate_sim.reporting.causes import used_defaults
 from innovate_sim.reporting.plots_common import NothingToPlotError
-from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
+from innovate_sim.reporting.tables import (
+    CAUSE_BASIS_NOTE,
+    DOWNTIME_BY_CAUSE_COLUMNS,
+    EXCLUDED_RISK_COLUMNS,
+    EXCLUDED_RISK_NOTE,
+    WORST_INCIDENT_COLUMNS,
+    downtime_by_cause_rows,
+    excluded_risk_rows,
+    worst_incidents,
+)
 from innovate_sim.reporting.templates import (
     Block,
     Figure,
@@ -249,7 +259,7 @@ def _key_figures(result: Any) -> list[Block]:
             ]
         )
     columns = ["environment", "metric", "mean", level, "p5 – p95 of replications"]
-    return [
+    blocks: list[Block] = [
         Heading("Key figures"),
         Paragraph(
             "Mean over replications with the confidence interval of the mean; p5–p95 is the "
@@ -258,6 +268,12 @@ def _key_figures(result: Any) -> list[Block]:
         ),
         Table(columns, rows, frozenset({2, 3, 4})),
     ]
+    excluded = excluded_risk_rows(result.excluded_risks, result.availability)
+    if excluded:
+        blocks.append(Paragraph("Excluded risks (closed-form estimate)"))
+        blocks.append(Table(list(EXCLUDED_RISK_COLUMNS), excluded, frozenset({2, 3, 4, 5})))
+        blocks.append(Paragraph(EXCLUDED_RISK_NOTE, "note"))
+    return blocks
 
 
 def _availability(result: Any) -> list[Block]:
@@ -291,34 +307,12 @@ def _downtime(result: Any) -> list[Block]:
     years = result.scenario.horizon / HOURS_PER_YEAR
     if by_cause is None or by_cause.empty:
         return [*blocks, Paragraph("No incidents in the simulated replications.", "missing")]
-    means = by_cause.groupby(["environment", "cause"], as_index=False, sort=False)[
-        ["incident_min", "lost_requests"]
-    ].mean()
-    rows = []
-    for env, group in means.groupby("environment", sort=False):
-        total = group["lost_requests"].sum()
-        ordered = group.sort_values(["lost_requests", "cause"], ascending=[False, True])
-        for row in iter_rows(ordered):
-            share = row.lost_requests / total if total > 0 else 0.0
-            rows.append(
-                [
-                    str(env),
-                    str(row.cause),
-                    f"{row.incident_min / years:,.2f}",
-                    f"{row.lost_requests / years:,.0f}",
-                    f"{share * 100:.1f}%",
-                ]
-            )
-    columns = [
-        "environment",
-        "cause",
-        "incident min/year",
-        "lost requests/year",
-        "share of lost requests",
-    ]
+    rows = downtime_by_cause_rows(by_cause, years, used_defaults(result.scenario))
+    columns = list(DOWNTIME_BY_CAUSE_COLUMNS)
     blocks.append(Table(columns, rows, frozenset({2, 3, 4})))
+    blocks.append(Paragraph(CAUSE_BASIS_NOTE, "note"))
     incidents, availability = result.incidents, result.availability
-    count = max(1, len(means))
+    count = max(1, len(rows))
 
     def draw(ax: Axes) -> None:
         plot_downtime_by_cause(incidents, availability, ax=ax, confidence=result.confidence)
@@ -341,7 +335,7 @@ def _incidents(result: Any) -> list[Block]:
     incidents = result.incidents
     if incidents.empty:
         return [*blocks, Paragraph("No incidents in the simulated replications.", "missing")]
-    rows = worst_incidents(incidents, _TOP_INCIDENTS)
+    rows = worst_incidents(incidents, _TOP_INCIDENTS, used_defaults(result.scenario))
     columns = list(WORST_INCIDENT_COLUMNS)
     blocks.append(Paragraph(f"The {len(rows)} incidents that lost the most requests.", "note"))
     blocks.append(Table(columns, rows, frozenset({0, 3, 4, 5, 6, 7})))
@@ -513,10 +507,17 @@ def _out_of_scope(result: Any) -> list[Block]:
             "Region-wide events are enabled in this scenario and included in every figure."
         )
     else:
+        added = result.excluded_risks["downtime_min_per_year"]
+        effect = (
+            f" At the scenario's rate they would add about {added.iloc[0]:,.0f} min/year"
+            if len(added)
+            else ""
+        )
         region_text = (
             "Region-wide events (every AZ down at once) are not simulated: a single-region "
             f"design cannot survive one. The library's estimate is {rate} per region, lasting "
-            f"{duration}; set failures.region_outage.enabled to include them."
+            f"{duration}.{effect} (closed form, see Key figures); set "
+            "failures.region_outage.enabled to include them."
         )
     items = [
         region_text,

@@ -21,12 +21,15 @@ class Default:
         value: the value as a scenario file would write it (``"0.2/y"``, a distribution mapping).
         source: the public source of the figure, or the reasoning behind an assumption.
         assumption: true when no public figure exists and the value is an engineering choice.
+        no_aws_figure: true when AWS publishes nothing the figure could rest on (a failure rate
+            or duration of a component with no published SLA, rate or incident history).
     """
 
     key: str
     value: Any
     source: str
     assumption: bool = False
+    no_aws_figure: bool = False
 
 
 @cache
@@ -39,6 +42,7 @@ def _load() -> dict[str, Default]:
             entry["value"],
             " ".join(str(entry["source"]).split()),
             bool(entry.get("assumption", False)),
+            bool(entry.get("no_aws_figure", False)),
         )
         for key, entry in raw.items()
     }

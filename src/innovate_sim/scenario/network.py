@@ -6,10 +6,11 @@ import difflib
 from enum import Enum
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
+from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Endpoints",
     "HealthCheck",
     "Ingress",
+    "NatFailover",
     "NatPlacement",
     "Network",
     "Traffic",
@@ -108,6 +110,16 @@ class Traffic(ScenarioModel):
     """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
 
 
+class NatFailover(ScenarioModel):
+    """The operator's remedy for a failed NAT Gateway: re-point the AZ's route table."""
+
+    enabled: bool = False
+    """Re-route an AZ whose gateway failed to a working gateway in another AZ."""
+    after: Duration = default("network.nat_failover.after")
+    """Time from the gateway failure to the route change (detection and action); the route
+    returns to the AZ's own gateway as soon as it is back."""
+
+
 class NatPlacement(Enum):
     """Where an environment's NAT Gateways are: the typed form of ``network.nat_gateways``."""
 
@@ -126,6 +138,16 @@ class Network(ScenarioModel):
     """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
     endpoints: Endpoints = Field(default_factory=Endpoints)
     traffic: Traffic = Field(default_factory=Traffic)
+    nat_failover: NatFailover = Field(default_factory=NatFailover)
+
+    @model_validator(mode="after")
+    def _failover_needs_gateways(self) -> Network:
+        if self.nat_failover.enabled and self.nat_gateways != "per_az":
+            raise ValueError(
+                "nat_failover needs a gateway in every AZ to fail over to "
+                f"(nat_gateways: per_az), not {self.nat_gateways!r}"
+            )
+        return self
 
     @property
     def nat_placement(self) -> NatPlacement:
@@ -179,3 +201,6 @@ class Ingress(ScenarioModel):
     rule_evaluations_per_request: float = Field(default=1.0, ge=0)
     """Listener rules evaluated per request (the first 10 are free)."""
     health_check: HealthCheck = Field(default_factory=HealthCheck)
+    dns_removal: Distribution = default("ingress.dns_removal")
+    """From an AZ failure until clients stop using the ALB node in that AZ (DNS health check,
+    record propagation, client cache TTL); requests sent to it meanwhile fail."""
