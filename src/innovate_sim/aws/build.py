@@ -237,13 +237,16 @@ def _build_database(
     maintenance = spec.maintenance
     patch_downtime = _sampler(maintenance.single_az_patch_downtime, streams, f"rds-patch/{name}")
     upgrade_duration = _sampler(maintenance.engine_upgrade_duration, streams, f"rds-upgrade/{name}")
+    cluster_failover = _sampler(
+        maintenance.cluster_upgrade_failover, streams, f"rds-upgrade-failover/{name}"
+    )
     window = maintenance.window_start_h
 
     def patch() -> None:
         database.os_patch(patch_downtime())
 
     def upgrade() -> None:
-        database.engine_upgrade(upgrade_duration())
+        database.engine_upgrade(upgrade_duration(), cluster_failover())
 
     def in_next_window(action: Callable[[], None]) -> Callable[[], None]:
         """Maintenance that arrives now is applied in the next weekly window."""

@@ -123,7 +123,13 @@ class Maintenance(ScenarioModel):
     engine_upgrade_rate: Rate = default("database.maintenance.engine_upgrade_rate")
     """Minor engine upgrades; each is applied in the next window."""
     engine_upgrade_duration: Distribution = default("database.maintenance.engine_upgrade_duration")
-    """Downtime of every deployment during an upgrade."""
+    """Downtime of a Single-AZ or Multi-AZ instance deployment during an upgrade (for a
+    Multi-AZ DB cluster: the time its old writer is upgraded as a reader).
+    """
+    cluster_upgrade_failover: Distribution = default(
+        "database.maintenance.cluster_upgrade_failover"
+    )
+    """Writes paused when a Multi-AZ DB cluster switches to an upgraded reader."""
     window: str = default("database.maintenance.window")
     """Weekly window start 'ddd:HH:MM' (UTC, the clock's zero is a Monday 00:00)."""
 
