@@ -222,9 +222,14 @@ def test_discounts_reduce_on_demand_ec2_only(prod_data: dict[str, Any]) -> None:
     assert after[on_demand_ec2].to_numpy() == pytest.approx(0.8 * before[on_demand_ec2])
 
 
-def test_multi_az_cluster_database_needs_an_override(prod_data: dict[str, Any]) -> None:
+def test_multi_az_cluster_database_priced_from_the_catalog(prod_data: dict[str, Any]) -> None:
     data = copy.deepcopy(prod_data)
     data["environments"]["prod"]["database"]["deployment"] = "multi-az-cluster"
+    bill = estimate_cost(scenario_from_dict(data))
+    (instance,) = lines(bill, "Database instance")
+    assert round(instance.monthly_usd, 2) == 348.21  # 0.477 USD/h x 730 h
+    assert instance in bill.unverified
+    data["environments"]["prod"]["database"]["instance_class"] = "db.t4g.medium"
     with pytest.raises(PriceNotFound, match="Multi-AZ cluster"):
         estimate_cost(scenario_from_dict(data))
 
@@ -232,7 +237,7 @@ def test_multi_az_cluster_database_needs_an_override(prod_data: dict[str, Any]) 
 def test_multi_az_cluster_database_priced_by_override(prod_data: dict[str, Any]) -> None:
     data = copy.deepcopy(prod_data)
     data["environments"]["prod"]["database"]["deployment"] = "multi-az-cluster"
-    data["pricing"] = {"overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}}
+    data["pricing"] = {"overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}}  # replaces
     bill = estimate_cost(scenario_from_dict(data))
     (instance,) = lines(bill, "Database instance")
     assert instance.monthly_usd == pytest.approx(0.55 * 730)

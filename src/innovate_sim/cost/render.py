@@ -18,6 +18,9 @@ __all__ = ["render_estimate"]
 
 Format = Literal["table", "csv", "json"]
 
+#: Follows the unit price of a line whose price source cannot be checked.
+UNVERIFIED_MARK = " †"
+
 
 def _money(usd: float) -> str:
     return f"${usd:,.2f}"
@@ -50,7 +53,7 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
                 escape(line.component),
                 _quantity(line.quantity),
                 escape(line.unit),
-                format_usd(line.price.usd),
+                format_usd(line.price.usd) + ("" if line.price.verified else UNVERIFIED_MARK),
                 _money(line.monthly_usd),
             )
         subtotal = sum(line.monthly_usd for line in items)
@@ -83,6 +86,14 @@ def _print_tables(estimate: CostEstimate, console: Console) -> None:
     for account, group in groupby(by_account, key=lambda c: c.account):
         console.print(_account_table(account, list(group)))
     console.print(f"[bold]Grand total: {_money(estimate.total_usd)} per month[/bold]")
+    unverified = estimate.unverified
+    if unverified:
+        console.print(
+            f"{UNVERIFIED_MARK.strip()} unverified price: {len(unverified)} lines, "
+            f"{_money(estimate.unverified_usd)} of the total, are priced from a secondary "
+            "or derived source (the catalog's `verified` column; `innovate-sim prices`).",
+            highlight=False,
+        )
 
 
 def _json(estimate: CostEstimate) -> str:
@@ -92,6 +103,7 @@ def _json(estimate: CostEstimate) -> str:
         "month": estimate.month,
         "catalog_version": estimate.catalog_version,
         "total_usd": estimate.total_usd,
+        "unverified_usd": estimate.unverified_usd,
         "by_account": {
             row["account"]: row["monthly_usd"] for row in estimate.by("account").to_dict("records")
         },

@@ -5,7 +5,8 @@ Rules (reference PRICES.md, ``DataTransfer`` rows):
 * inter-AZ traffic is billed in each direction, so a GB moved between AZs
   appears as one GB out and one GB in;
 * data transfer out to the internet is tiered per month (first 10 TB, next
-  40 TB, next 100 TB; 1 TB = 1,024 GB as the Infracost golden bills it), and
+  40 TB, next 100 TB, over 150 TB; 1 TB = 1,024 GB as the Infracost golden
+  bills it), and
   the first 100 GB a month are free. Consolidated billing aggregates usage
   of the organisation, so the tiers apply to the organisation's total, each
   environment paying its share of every tier, and the free 100 GB are
@@ -44,7 +45,7 @@ INTERNET_OUT_TIERS: tuple[tuple[str, float], ...] = (
     ("out to internet first 10 TB", _TIER_GB[0]),
     ("out to internet next 40 TB", _TIER_GB[1]),
     ("out to internet next 100 TB", _TIER_GB[2]),
-    ("out to internet over 150 TB", math.inf),  # not in the catalog: PriceNotFound if reached
+    ("out to internet over 150 TB", math.inf),
 )
 
 
