@@ -237,7 +237,9 @@ def test_multi_az_cluster_database_priced_from_the_catalog(prod_data: dict[str, 
 def test_multi_az_cluster_database_priced_by_override(prod_data: dict[str, Any]) -> None:
     data = copy.deepcopy(prod_data)
     data["environments"]["prod"]["database"]["deployment"] = "multi-az-cluster"
-    data["pricing"] = {"overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}}  # replaces
+    data["pricing"] = {
+        "overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}
+    }  # replaces
     bill = estimate_cost(scenario_from_dict(data))
     (instance,) = lines(bill, "Database instance")
     assert instance.monthly_usd == pytest.approx(0.55 * 730)

@@ -38,10 +38,10 @@ def check(
     dask: DaskAddress = None,
 ) -> None:
     """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
-    from innovate_sim.scenario import load_scenario
+    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.targets import validate_targets
 
-    scenario = load_scenario(file)
+    scenario = load_priced_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
+from innovate_sim.cost.pricecheck import check_prices
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.scenario import Scenario
@@ -59,11 +60,16 @@ def simulate(
         A :class:`SimulationResult`, replications in order, carrying the seed,
         the scenario's hash and the package version. A failed replication is
         reported in ``result.failed``, not raised.
+
+    Raises:
+        ScenarioError: a resource cannot be priced in some month of the horizon
+            (checked before any simulation).
     """
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
     seed = scenario.seed if seed is None else int(seed)
+    check_prices(scenario)  # a missing price fails now, not after minutes of simulation
     started = time.perf_counter()
     outcomes: list[ReplicationOutcome] = []
     own_pool = None

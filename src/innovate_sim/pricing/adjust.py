@@ -19,9 +19,9 @@ from innovate_sim.pricing.price import (
 )
 
 __all__ = [
+    "ADDED_UNIT",
     "EC2_ON_DEMAND_SERVICE",
     "EC2_SPOT_SERVICE",
-    "ADDED_UNIT",
     "INSTANCE_HOUR_UNIT",
     "RDS_DEPLOYMENT_SUFFIX",
     "RDS_INSTANCE_SERVICE",

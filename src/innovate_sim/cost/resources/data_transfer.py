@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -71,6 +72,8 @@ class InterAzTransfer(Resource):
         gb: GB moved between AZs in the month (each GB is billed twice).
     """
 
+    field_path: ClassVar[tuple[str, ...]] = ("network", "traffic")
+
     purpose: str
     gb: float
 
@@ -97,6 +100,8 @@ class InternetDataTransferOut(Resource):
             the free allowance); the tiers apply to it and this environment
             pays its share of each. Defaults to this environment's billable GB.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "traffic")
 
     gb: float
     free_gb: float = 0.0
@@ -165,6 +170,8 @@ class InterRegionTransfer(Resource):
         destination_region: e.g. ``"us-west-2"``.
         gb: GB sent in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("database", "cross_region_replica")
 
     purpose: str
     destination_region: str

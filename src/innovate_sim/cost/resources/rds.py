@@ -19,6 +19,7 @@ Pricing rules (reference PRICES.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -70,6 +71,10 @@ class RdsInstance(Resource):
     database: Database
     storage_gb: float
     hours: float = HOURS_PER_MONTH
+
+    def scenario_field(self) -> tuple[str | int, ...]:
+        """The deployment (what is priced per class and deployment)."""
+        return ("environments", self.environment, "database", "deployment")
 
     @property
     def resource(self) -> str:
@@ -161,6 +166,8 @@ class RdsSnapshotExport(Resource):
         s3_retained_gb: exported data kept in S3 Standard, GB.
     """
 
+    field_path: ClassVar[tuple[str, ...]] = ("database", "backups", "export_to_s3")
+
     exports_per_month: float
     exported_gb: float
     s3_retained_gb: float
@@ -204,6 +211,8 @@ class RdsReplica(Resource):
         storage_gb: allocated storage, GB.
         hours: hours the replica exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("database", "cross_region_replica")
 
     region: str
     instance_class: str
