@@ -69,7 +69,7 @@ def test_simulate_refuses_an_unpriceable_scenario_before_simulating(tmp_path: Pa
     path = write_variant(
         tmp_path, {"instance_class": "db.t4g.medium", "deployment": "multi-az-cluster"}
     )
-    with pytest.raises(ScenarioError, match="environments.prod.database.deployment"):
+    with pytest.raises(ScenarioError, match=r"environments\.prod\.database\.deployment"):
         simulate(load_scenario(path), replications=1)
 
 

@@ -58,7 +58,14 @@ from innovate_sim.cost.resources import (
     internet_egress,
     node_groups,
 )
+from innovate_sim.cost.resources.backup import BackupVault
 from innovate_sim.cost.resources.base import gb_from_kb
+from innovate_sim.cost.resources.operations import (
+    CloudWatchMonitoring,
+    ImageScanning,
+    KmsKeys,
+    Route53Zone,
+)
 from innovate_sim.cost.sizing import ClusterPlan, plan_cluster
 from innovate_sim.errors import ScenarioError
 from innovate_sim.pricing import Discounts, PriceCatalog, load_catalog
@@ -292,6 +299,7 @@ def _environment_resources(
             )
     if env.registry is not None:
         out.append(EcrRegistry(account, name, env.registry.storage_gb))
+    out.extend(_operations_resources(account, name, env, usage))
     if env.observability is not None:
         logs = env.observability
         out.append(
@@ -307,6 +315,32 @@ def _environment_resources(
     return out
 
 
+def _operations_resources(
+    account: str, name: str, env: Environment, usage: EnvironmentUsage
+) -> list[Resource]:
+    """AWS Backup, image scanning, KMS, CloudWatch metrics and alarms, Route 53."""
+    out: list[Resource] = []
+    backup = env.database.backups.aws_backup if env.database is not None else None
+    if backup is not None:
+        vault_gb = usage.storage_gb if backup.vault_gb is None else backup.vault_gb
+        region = backup.copy_region if backup.cross_region_copy else None
+        out.append(BackupVault(account, name, vault_gb, region))
+    if env.registry is not None:
+        registry = env.registry
+        out.append(
+            ImageScanning(account, name, registry.scanning, registry.images_scanned_per_month)
+        )
+    if env.encryption is not None:
+        keys = env.encryption
+        out.append(KmsKeys(account, name, keys.customer_managed_keys, keys.requests_per_month))
+    if env.monitoring is not None:
+        watch = env.monitoring
+        out.append(CloudWatchMonitoring(account, name, watch.custom_metrics, watch.alarms))
+    if env.dns is not None:
+        out.append(Route53Zone(account, name, env.dns.hosted_zones, env.dns.queries_per_month))
+    return out
+
+
 def build_resources(
     scenario: Scenario,
     catalog: PriceCatalog,
@@ -317,7 +351,8 @@ def build_resources(
 
     Order: the management account's organisation-wide free services, then
     each environment in scenario order (cluster, nodes, network, ingress,
-    database, registry, logs, storage, data transfer out).
+    database, registry, backup vault, image scanning, KMS, CloudWatch
+    metrics and alarms, Route 53, logs, storage, data transfer out).
 
     Args:
         scenario: the validated scenario.

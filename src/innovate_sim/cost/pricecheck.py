@@ -67,7 +67,9 @@ def check_prices(scenario: Scenario, source: str | Path | None = None) -> None:
                     else "; add the price under pricing.overrides ('SERVICE/SKU': USD per unit) "
                     "or change the field"
                 )
-                raise _fail(source, resource.scenario_field(), f"month {month}: {exc}{hint}") from None
+                raise _fail(
+                    source, resource.scenario_field(), f"month {month}: {exc}{hint}"
+                ) from None
             used.update(line.price.key for line in lines)
     base = load_catalog(scenario.region)
     for key in scenario.pricing.overrides:
