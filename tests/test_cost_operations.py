@@ -131,3 +131,30 @@ def test_prod_engine_version_12_costs_more() -> None:
     data["environments"]["prod"]["database"]["engine_version"] = "12"
     old = estimate_cost(scenario_from_dict(data)).total_usd
     assert round(old - base, 2) == 292.00
+
+
+# -- traffic follows the resources it flows through ------------------------------------------
+
+
+def test_logs_endpoint_carries_the_ingested_logs_and_ecr_dkr_no_layers() -> None:
+    from innovate_sim.cost.estimate import environment_usage, scenario_catalog
+
+    prod = load_scenario(SCENARIOS / "prod.yaml")
+    usage = environment_usage(prod, "prod", scenario_catalog(prod))
+    env = prod.environments["prod"]
+    assert env.observability is not None
+    assert usage.network.endpoint_gb["logs"] == env.observability.log_ingestion_gb_per_month == 50
+    assert usage.network.endpoint_gb["sts"] == env.network.traffic.aws_api_gb_per_month
+    assert usage.network.endpoint_gb["ecr.dkr"] == 0.0  # layers come from S3 (gateway, free)
+
+
+def test_without_the_s3_gateway_image_layers_go_through_nat() -> None:
+    from innovate_sim.cost.estimate import image_layer_route, network_volumes
+
+    prod = load_scenario(SCENARIOS / "prod.yaml").environments["prod"]
+    bare = load_scenario(SCENARIOS / "prod-no-endpoints.yaml").environments["prod"]
+    assert image_layer_route(prod) == "s3-gateway" and image_layer_route(bare) == "nat"
+    with_pulls = network_volumes(bare, 0.0, 10).nat_gb
+    without = network_volumes(bare, 0.0, 0).nat_gb
+    assert with_pulls - without == pytest.approx(10 * bare.network.traffic.image_pull_gb_per_node)
+    assert network_volumes(prod, 0.0, 10).nat_gb == network_volumes(prod, 0.0, 0).nat_gb

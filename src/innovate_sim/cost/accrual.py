@@ -20,6 +20,7 @@ from innovate_sim.cost.estimate import (
     EnvironmentUsage,
     build_resources,
     environment_usage,
+    image_layer_route,
     network_volumes,
     scenario_catalog,
 )
@@ -161,14 +162,10 @@ def accrued_rows(
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        if env.network.endpoints.has_ecr:
-            price = catalog.price("VPC", "Interface VPC endpoint data processed (first 1 PB)")
-            service, resource = "VPC", f"{name}/vpc-endpoint/ecr.dkr"
-        elif env.network.nat_gateways != "none":
-            price = catalog.price("VPC", "NAT Gateway data processed")
-            service, resource = "VPC", f"{name}/nat-gateway"
-        else:
-            continue
+        if image_layer_route(env) != "nat":
+            continue  # layers through the free S3 gateway endpoint, or no billed route
+        price = catalog.price("VPC", "NAT Gateway data processed")
+        service, resource = "VPC", f"{name}/nat-gateway"
         rows.append(
             (
                 month,

@@ -12,7 +12,7 @@ Where traffic goes (DESIGN §3.4, reference PRICES.md):
 * **NAT Gateway** processes internet egress (per request and per month),
   plus what falls back to NAT for want of an endpoint: S3 / DynamoDB
   traffic without their gateway endpoint, AWS API traffic without interface
-  endpoints, and image pulls without the ECR endpoints (+ S3 gateway). The
+  endpoints, and image layers without the S3 gateway endpoint. The
   static estimate counts **one image pull per planned node per month**: a
   steady cluster replaces each node about monthly (Karpenter expiry,
   patching); the simulation counts the nodes it actually launches.
@@ -21,10 +21,12 @@ Where traffic goes (DESIGN §3.4, reference PRICES.md):
   share from the other AZs, ``(n−1)/n``, also pays inter-AZ transfer in
   each direction; with ``none`` nothing goes through NAT (the scenario
   refuses workloads that need egress) and NAT-bound traffic is dropped.
-* **Interface endpoints** bill an ENI per AZ per hour; AWS API traffic is
-  split evenly over the non-ECR interface endpoints, image pulls go to
-  ``ecr.dkr`` when the ECR endpoints exist (an upper bound: layers are
-  actually served from S3 through the free gateway endpoint).
+* **Interface endpoints** bill an ENI per AZ per hour; the ``logs``
+  endpoint carries the logs the environment ingests, the other AWS API
+  traffic is split evenly over the other non-ECR interface endpoints. Image
+  layers come from S3: through the free S3 gateway endpoint when the VPC has
+  one, else through NAT (the ECR endpoints carry only manifests, not
+  quantified).
 * **Data transfer out to the internet** is the responses
   (``response_kb × requests``) plus the internet egress the NAT Gateways
   send (AWS bills NAT traffic to the internet as data transfer out too),
@@ -75,11 +77,13 @@ from innovate_sim.units import HOURS_PER_MONTH
 
 __all__ = [
     "ECR_ENDPOINTS",
+    "LOGS_ENDPOINT",
     "EnvironmentUsage",
     "NetworkVolumes",
     "build_resources",
     "environment_usage",
     "estimate_cost",
+    "image_layer_route",
     "month_window_h",
     "network_volumes",
     "scenario_catalog",
@@ -87,6 +91,8 @@ __all__ = [
 
 #: Interface endpoints that carry image pulls, not AWS API calls.
 ECR_ENDPOINTS = ("ecr.api", "ecr.dkr")
+#: The interface endpoint that carries the environment's ingested logs.
+LOGS_ENDPOINT = "logs"
 
 
 def month_window_h(month: int) -> tuple[float, float]:
@@ -130,8 +136,30 @@ class NetworkVolumes:
     inter_az_gb: float = 0.0
 
 
+def image_layer_route(env: Environment) -> str | None:
+    """How image layers reach a new node: ``"s3-gateway"`` (free), ``"nat"`` or ``None``.
+
+    ECR serves only the manifest through its API (the ``ecr.dkr`` endpoint when
+    present); the layers are downloaded from S3 (ECR user guide, vpc-endpoints:
+    containers 'access Amazon ECR to get the image manifest and then Amazon S3
+    to download the actual image layers'), through the S3 gateway endpoint when
+    the VPC has one, else through NAT. ``None``: no route that bills anything.
+    """
+    if "s3" in env.network.endpoints.gateway:
+        return "s3-gateway"
+    if env.network.nat_gateways != "none":
+        return "nat"
+    return None
+
+
 def network_volumes(env: Environment, requests: float, node_launches: float) -> NetworkVolumes:
     """Route an environment's monthly traffic to NAT, endpoints and the internet.
+
+    The ``logs`` interface endpoint carries the environment's ingested logs
+    (``observability.log_ingestion_gb_per_month``); the other AWS API traffic
+    (``aws_api_gb_per_month``) is split over the other non-ECR interface
+    endpoints, or goes through NAT without one. Image layers follow
+    :func:`image_layer_route`.
 
     Args:
         env: the environment.
@@ -140,7 +168,6 @@ def network_volumes(env: Environment, requests: float, node_launches: float) -> 
     """
     traffic = env.network.traffic
     endpoints = env.network.endpoints
-    api_endpoints = [s for s in endpoints.interface if s not in ECR_ENDPOINTS]
     endpoint_gb = {service: 0.0 for service in endpoints.interface}
     internet = gb_from_kb(traffic.internet_egress_kb_per_request * requests)
     internet += traffic.internet_egress_gb_per_month
@@ -149,16 +176,19 @@ def network_volumes(env: Environment, requests: float, node_launches: float) -> 
         nat += traffic.s3_gb_per_month
     if "dynamodb" not in endpoints.gateway:
         nat += traffic.dynamodb_gb_per_month
+    logs_gb = env.observability.log_ingestion_gb_per_month if env.observability else 0.0
+    if LOGS_ENDPOINT in endpoint_gb:
+        endpoint_gb[LOGS_ENDPOINT] += logs_gb
+    api_endpoints = [
+        s for s in endpoints.interface if s not in ECR_ENDPOINTS and s != LOGS_ENDPOINT
+    ]
     if api_endpoints:
         for service in api_endpoints:
             endpoint_gb[service] += traffic.aws_api_gb_per_month / len(api_endpoints)
     else:
         nat += traffic.aws_api_gb_per_month
-    image_gb = traffic.image_pull_gb_per_node * node_launches
-    if endpoints.has_ecr:
-        endpoint_gb["ecr.dkr"] += image_gb
-    else:
-        nat += image_gb
+    if image_layer_route(env) == "nat":
+        nat += traffic.image_pull_gb_per_node * node_launches
     mode = env.network.nat_gateways
     if mode == "none":
         nat = internet = 0.0
