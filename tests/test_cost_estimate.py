@@ -27,10 +27,11 @@ from innovate_sim.cost import (
     scenario_catalog,
 )
 from innovate_sim.errors import PriceNotFound
-from innovate_sim.scenario import Scenario, scenario_from_dict
+from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 PROD = ROOT / "scenarios" / "prod.yaml"
+SCENARIOS = ROOT / "scenarios"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "prod_bill.csv"
 
 
@@ -357,12 +358,20 @@ def test_month_must_be_positive(prod: Scenario) -> None:
 # --------------------------------------------------------------------------- golden file
 
 
-def test_prod_bill_matches_the_golden_file(bill: CostEstimate) -> None:
-    """Infracost-style golden file: a deliberate price or model change is one reviewed diff."""
+@pytest.mark.parametrize("name", ["prod", "organization"])
+def test_bill_matches_the_golden_file(name: str) -> None:
+    """Infracost-style golden files: a deliberate price or model change is one reviewed diff.
+
+    The organisation's bill covers every line the bundled scenarios bill (KMS, AWS Backup,
+    CloudWatch metrics and alarms, Route 53, image scanning included), with its price's
+    source, date and whether that source can be checked.
+    """
+    golden = GOLDEN.parent / f"{name}_bill.csv"
+    bill = estimate_cost(load_scenario(SCENARIOS / f"{name}.yaml"))
     text = bill.to_frame().to_csv(index=False, float_format="%.6f")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
-        if not GOLDEN.exists() and os.environ.get("UPDATE_GOLDEN") != "1":
-            pytest.fail(f"{GOLDEN} is missing; run with UPDATE_GOLDEN=1 to create it")
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(text)
-    assert text == GOLDEN.read_text(), "prod bill changed; review and rerun with UPDATE_GOLDEN=1"
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not golden.exists():
+        if not golden.exists() and os.environ.get("UPDATE_GOLDEN") != "1":
+            pytest.fail(f"{golden} is missing; run with UPDATE_GOLDEN=1 to create it")
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text)
+    assert text == golden.read_text(), f"{name} bill changed; review and rerun with UPDATE_GOLDEN=1"
