@@ -158,3 +158,18 @@ def test_without_the_s3_gateway_image_layers_go_through_nat() -> None:
     without = network_volumes(bare, 0.0, 0).nat_gb
     assert with_pulls - without == pytest.approx(10 * bare.network.traffic.image_pull_gb_per_node)
     assert network_volumes(prod, 0.0, 10).nat_gb == network_volumes(prod, 0.0, 0).nat_gb
+
+
+def test_results_and_report_name_the_unverified_prices(tmp_path: Path) -> None:
+    from innovate_sim.experiments import simulate
+    from innovate_sim.reporting.report import write_report
+
+    data = yaml.safe_load((SCENARIOS / "prod.yaml").read_text(encoding="utf-8"))
+    data["horizon"] = "1d"
+    result = simulate(scenario_from_dict(data), replications=1)
+    bill = estimate_cost(scenario_from_dict(data))
+    text = result.provenance()["unverified_prices"]
+    assert text.startswith(f"{len(bill.unverified)} of {len(bill.components)} lines")
+    assert f"${bill.unverified_usd:,.2f}" in text
+    write_report(result, tmp_path)
+    assert "unverified prices" in (tmp_path / "report.md").read_text(encoding="utf-8")
