@@ -149,27 +149,17 @@ def test_logs_endpoint_carries_the_ingested_logs_and_ecr_dkr_no_layers() -> None
 
 
 def test_without_the_s3_gateway_image_layers_go_through_nat() -> None:
-    from innovate_sim.cost.estimate import image_layer_route, network_volumes
+    from innovate_sim.cost.estimate import network_volumes
+    from innovate_sim.workload.topology import Topology
 
     prod = load_scenario(SCENARIOS / "prod.yaml").environments["prod"]
     bare = load_scenario(SCENARIOS / "prod-no-endpoints.yaml").environments["prod"]
-    assert image_layer_route(prod) == "s3-gateway" and image_layer_route(bare) == "nat"
-    with_pulls = network_volumes(bare, 0.0, 10).nat_gb
-    without = network_volumes(bare, 0.0, 0).nat_gb
+    prod_topology, bare_topology = Topology.of("prod", prod), Topology.of("prod", bare)
+    assert prod_topology.image_layers_via_s3_gateway
+    assert prod_topology.image_layer_route(1) is None  # free gateway endpoint: nothing billed
+    assert bare_topology.image_layer_route(1) == "prod/nat-gateway/az-b"
+    with_pulls = network_volumes(bare, bare_topology, 0.0, 10).nat_gb
+    without = network_volumes(bare, bare_topology, 0.0, 0).nat_gb
     assert with_pulls - without == pytest.approx(10 * bare.network.traffic.image_pull_gb_per_node)
-    assert network_volumes(prod, 0.0, 10).nat_gb == network_volumes(prod, 0.0, 0).nat_gb
-
-
-def test_results_and_report_name_the_unverified_prices(tmp_path: Path) -> None:
-    from innovate_sim.experiments import simulate
-    from innovate_sim.reporting.report import write_report
-
-    data = yaml.safe_load((SCENARIOS / "prod.yaml").read_text(encoding="utf-8"))
-    data["horizon"] = "1d"
-    result = simulate(scenario_from_dict(data), replications=1)
-    bill = estimate_cost(scenario_from_dict(data))
-    text = result.provenance()["unverified_prices"]
-    assert text.startswith(f"{len(bill.unverified)} of {len(bill.components)} lines")
-    assert f"${bill.unverified_usd:,.2f}" in text
-    write_report(result, tmp_path)
-    assert "unverified prices" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    pulls = network_volumes(prod, prod_topology, 0.0, 10).nat_gb
+    assert pulls == network_volumes(prod, prod_topology, 0.0, 0).nat_gb

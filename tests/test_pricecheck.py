@@ -16,10 +16,11 @@ import pytest
 import yaml
 
 from innovate_sim.cli import main
-from innovate_sim.cost.pricecheck import check_prices, horizon_months, load_priced_scenario
+from innovate_sim.cost.pricecheck import check_prices, load_priced_scenario
 from innovate_sim.errors import ScenarioError
 from innovate_sim.experiments import simulate
 from innovate_sim.scenario import load_scenario, scenario_from_dict
+from innovate_sim.units import months_spanned
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -98,7 +99,7 @@ def test_an_added_override_no_resource_uses_is_located(tmp_path: Path) -> None:
 
 def test_every_month_of_the_horizon_is_priced() -> None:
     data = yaml.safe_load((SCENARIOS / "prod.yaml").read_text(encoding="utf-8"))
-    assert horizon_months(scenario_from_dict(copy.deepcopy(data))) == 12
+    assert months_spanned(scenario_from_dict(copy.deepcopy(data)).horizon) == 12
     data["horizon"] = "3y"
     data["environments"]["prod"]["demand"]["peak_rps"] = 12_000  # over 150 TB out by year 3
     check_prices(scenario_from_dict(data))

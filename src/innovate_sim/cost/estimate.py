@@ -3,7 +3,7 @@
 ``estimate_cost(scenario, month=m)`` builds every priced resource of the
 organisation for the 730-hour month ``m`` and collects their cost
 components. No simulation and no randomness: the cluster is sized by
-:func:`innovate_sim.cost.sizing.plan_cluster` at the month's **mean** demand
+:func:`innovate_sim.workload.sizing.plan_cluster` at the month's **mean** demand
 and runs all 730 hours; traffic volumes integrate the demand curve over the
 month ``[(m−1)·730 h, m·730 h)``.
 
@@ -24,9 +24,9 @@ Where traffic goes (DESIGN §3.4, reference PRICES.md):
 * **Interface endpoints** bill an ENI per AZ per hour; the ``logs``
   endpoint carries the logs the environment ingests, the other AWS API
   traffic is split evenly over the other non-ECR interface endpoints. Image
-  layers come from S3: through the free S3 gateway endpoint when the VPC has
-  one, else through NAT (the ECR endpoints carry only manifests, not
-  quantified).
+  layers come from S3 (:meth:`Topology.image_layer_route`): through the free
+  S3 gateway endpoint when the VPC has one, else through NAT (the ECR
+  endpoints carry only manifests, not quantified).
 * **Data transfer out to the internet** is the responses
   (``response_kb × requests``) plus the internet egress the NAT Gateways
   send (AWS bills NAT traffic to the internet as data transfer out too),
@@ -68,51 +68,23 @@ from innovate_sim.cost.resources.operations import (
     KmsKeys,
     Route53Zone,
 )
-from innovate_sim.cost.sizing import ClusterPlan, plan_cluster
 from innovate_sim.errors import ScenarioError
-from innovate_sim.pricing import Discounts, PriceCatalog, load_catalog
+from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.model import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import month_window_h
+from innovate_sim.workload.sizing import ClusterPlan, plan_cluster
+from innovate_sim.workload.topology import LOGS_ENDPOINT, NatPlacement, Topology
 
 __all__ = [
-    "ECR_ENDPOINTS",
-    "LOGS_ENDPOINT",
     "EnvironmentUsage",
     "NetworkVolumes",
     "build_resources",
     "environment_usage",
     "estimate_cost",
-    "image_layer_route",
-    "month_window_h",
     "network_volumes",
     "scenario_catalog",
 ]
-
-#: Interface endpoints that carry image pulls, not AWS API calls.
-ECR_ENDPOINTS = ("ecr.api", "ecr.dkr")
-#: The interface endpoint that carries the environment's ingested logs.
-LOGS_ENDPOINT = "logs"
-
-
-def month_window_h(month: int) -> tuple[float, float]:
-    """Start and end (hours) of the 730-hour month ``month`` (1-based)."""
-    if month < 1:
-        raise ValueError(f"months count from 1, got {month}")
-    return (month - 1) * HOURS_PER_MONTH, month * HOURS_PER_MONTH
-
-
-def scenario_catalog(scenario: Scenario) -> PriceCatalog:
-    """The scenario region's catalog with the scenario's overrides and discounts."""
-    discounts = scenario.pricing.discounts
-    return load_catalog(
-        scenario.region,
-        overrides=dict(scenario.pricing.overrides),
-        discounts=Discounts(
-            compute_savings_plan=discounts.compute_savings_plan,
-            rds_reserved=discounts.rds_reserved,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -136,67 +108,48 @@ class NetworkVolumes:
     inter_az_gb: float = 0.0
 
 
-def image_layer_route(env: Environment) -> str | None:
-    """How image layers reach a new node: ``"s3-gateway"`` (free), ``"nat"`` or ``None``.
-
-    ECR serves only the manifest through its API (the ``ecr.dkr`` endpoint when
-    present); the layers are downloaded from S3 (ECR user guide, vpc-endpoints:
-    containers 'access Amazon ECR to get the image manifest and then Amazon S3
-    to download the actual image layers'), through the S3 gateway endpoint when
-    the VPC has one, else through NAT. ``None``: no route that bills anything.
-    """
-    if "s3" in env.network.endpoints.gateway:
-        return "s3-gateway"
-    if env.network.nat_gateways != "none":
-        return "nat"
-    return None
-
-
-def network_volumes(env: Environment, requests: float, node_launches: float) -> NetworkVolumes:
+def network_volumes(
+    env: Environment, topology: Topology, requests: float, node_launches: float
+) -> NetworkVolumes:
     """Route an environment's monthly traffic to NAT, endpoints and the internet.
 
     The ``logs`` interface endpoint carries the environment's ingested logs
     (``observability.log_ingestion_gb_per_month``); the other AWS API traffic
     (``aws_api_gb_per_month``) is split over the other non-ECR interface
     endpoints, or goes through NAT without one. Image layers follow
-    :func:`image_layer_route`.
+    :meth:`~innovate_sim.workload.topology.Topology.image_layer_route`.
 
     Args:
         env: the environment.
+        topology: its NAT placement and endpoints.
         requests: requests arriving in the month.
         node_launches: nodes launched in the month (one image pull each).
     """
     traffic = env.network.traffic
-    endpoints = env.network.endpoints
-    endpoint_gb = {service: 0.0 for service in endpoints.interface}
+    api_endpoints = tuple(s for s in topology.api_endpoints if s != LOGS_ENDPOINT)
+    endpoint_gb = {service: 0.0 for service in topology.interface_endpoints}
     internet = gb_from_kb(traffic.internet_egress_kb_per_request * requests)
     internet += traffic.internet_egress_gb_per_month
     nat = internet
-    if "s3" not in endpoints.gateway:
+    if "s3" not in topology.gateway_endpoints:
         nat += traffic.s3_gb_per_month
-    if "dynamodb" not in endpoints.gateway:
+    if "dynamodb" not in topology.gateway_endpoints:
         nat += traffic.dynamodb_gb_per_month
-    logs_gb = env.observability.log_ingestion_gb_per_month if env.observability else 0.0
-    if LOGS_ENDPOINT in endpoint_gb:
-        endpoint_gb[LOGS_ENDPOINT] += logs_gb
-    api_endpoints = [
-        s for s in endpoints.interface if s not in ECR_ENDPOINTS and s != LOGS_ENDPOINT
-    ]
+    if LOGS_ENDPOINT in endpoint_gb and env.observability is not None:
+        endpoint_gb[LOGS_ENDPOINT] += env.observability.log_ingestion_gb_per_month
     if api_endpoints:
         for service in api_endpoints:
             endpoint_gb[service] += traffic.aws_api_gb_per_month / len(api_endpoints)
     else:
         nat += traffic.aws_api_gb_per_month
-    if image_layer_route(env) == "nat":
+    if not topology.image_layers_via_s3_gateway:
         nat += traffic.image_pull_gb_per_node * node_launches
-    mode = env.network.nat_gateways
-    if mode == "none":
+    if not topology.has_nat:
         nat = internet = 0.0
-    zones = env.availability_zones
     return NetworkVolumes(
         nat_gb=nat,
         nat_internet_gb=internet,
-        nat_cross_az_gb=nat * (zones - 1) / zones if mode == "single" else 0.0,
+        nat_cross_az_gb=topology.nat_cross_az_gb(nat),
         endpoint_gb=endpoint_gb,
         internet_out_gb=gb_from_kb(traffic.response_kb_per_request * requests) + internet,
         inter_az_gb=gb_from_kb(traffic.inter_az_kb_per_request * requests),
@@ -226,7 +179,7 @@ def environment_usage(
     scenario: Scenario, name: str, catalog: PriceCatalog, month: int = 1
 ) -> EnvironmentUsage:
     """Demand, cluster, traffic and storage of environment ``name`` in month ``month``."""
-    from innovate_sim.aws.demand import DemandCurve  # numpy; only needed with demand
+    from innovate_sim.workload.demand import DemandCurve  # numpy; only needed with demand
 
     env = scenario.environments[name]
     start_h, end_h = month_window_h(month)
@@ -249,7 +202,7 @@ def environment_usage(
         requests=requests,
         mean_rps=mean_rps,
         plan=plan,
-        network=network_volumes(env, requests, len(plan.nodes)),
+        network=network_volumes(env, Topology.of(name, env), requests, len(plan.nodes)),
         storage_gb=storage_gb,
     )
 
@@ -273,19 +226,17 @@ def _environment_resources(
         if role == "shared-services":
             out.append(FreeService(account, name, "argocd"))
     net = usage.network
-    mode = env.network.nat_gateways
-    zones = env.availability_zones
-    if mode != "none":
-        gateways = zones if mode == "per_az" else 1
-        out.extend(
-            NatGateway(account, name, zone, net.nat_gb / gateways) for zone in range(gateways)
-        )
-        out.append(PublicIpv4(account, name, "nat-gateway", gateways))
-        if mode == "single":
-            out.append(InterAzTransfer(account, name, "to-single-nat-gateway", net.nat_cross_az_gb))
-    for service in env.network.endpoints.interface:
+    topology = Topology.of(name, env)
+    zones = topology.zones
+    gateways = topology.nat_zones
+    if gateways:
+        out.extend(NatGateway(account, name, zone, net.nat_gb / len(gateways)) for zone in gateways)
+        out.append(PublicIpv4(account, name, "nat-gateway", len(gateways)))
+    if topology.nat is NatPlacement.SINGLE:
+        out.append(InterAzTransfer(account, name, "to-single-nat-gateway", net.nat_cross_az_gb))
+    for service in topology.interface_endpoints:
         out.append(InterfaceEndpoint(account, name, service, zones, net.endpoint_gb[service]))
-    for gateway in env.network.endpoints.gateway:
+    for gateway in topology.gateway_endpoints:
         out.append(FreeService(account, name, "gateway-endpoint", f"vpc-endpoint/{gateway}"))
     if env.ingress is not None:
         ingress = env.ingress
@@ -403,7 +354,7 @@ def build_resources(
     carries_egress = [
         name
         for name, env in scenario.environments.items()
-        if env.ingress is not None or env.network.nat_gateways != "none"
+        if env.ingress is not None or env.network.nat_placement is not NatPlacement.NONE
     ]
     egress = dict(
         zip(

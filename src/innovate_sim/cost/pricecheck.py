@@ -11,22 +11,16 @@ a second for a year — and turns the first missing price into a
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from innovate_sim.cost.estimate import build_resources, scenario_catalog
+from innovate_sim.cost.estimate import build_resources
 from innovate_sim.errors import PriceNotFound, ScenarioError
-from innovate_sim.pricing import load_catalog
+from innovate_sim.pricing import load_catalog, scenario_catalog
 from innovate_sim.pricing.adjust import did_you_mean
 from innovate_sim.scenario.model import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import months_spanned
 
-__all__ = ["check_prices", "horizon_months", "load_priced_scenario"]
-
-
-def horizon_months(scenario: Scenario) -> int:
-    """Number of 730-hour months the horizon touches (a partial last month counts)."""
-    return max(1, math.ceil(scenario.horizon / HOURS_PER_MONTH - 1e-9))
+__all__ = ["check_prices", "load_priced_scenario"]
 
 
 def _where(source: str | Path | None, loc: tuple[str | int, ...]) -> str:
@@ -56,7 +50,7 @@ def check_prices(scenario: Scenario, source: str | Path | None = None) -> None:
     """
     catalog = scenario_catalog(scenario)
     used: set[str] = set()
-    for month in range(1, horizon_months(scenario) + 1):
+    for month in range(1, months_spanned(scenario.horizon) + 1):
         for resource in build_resources(scenario, catalog, month):
             try:
                 lines = resource.components(catalog)
