@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from innovate_sim.aws.cluster import RUNNING, Cluster, Node
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import RUNNING, Node
 from innovate_sim.aws.karpenter import Karpenter
 from innovate_sim.engine import Simulation
 from innovate_sim.rng import Stream

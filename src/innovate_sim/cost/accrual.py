@@ -24,6 +24,7 @@ from innovate_sim.cost.estimate import (
     scenario_catalog,
 )
 from innovate_sim.cost.resources.ec2_nodes import node_lines
+from innovate_sim.cost.resources.nat import DATA_PROCESSED_SKU as NAT_DATA_SKU
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import HOURS_PER_MONTH, month_share, months_spanned
@@ -156,7 +157,7 @@ def accrued_rows(
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        sku = "NAT Gateway data processed"  # layers without the S3 gateway endpoint
+        sku = NAT_DATA_SKU  # billed layers go through NAT (the S3 gateway endpoint is free)
         rows.append(
             (
                 month,

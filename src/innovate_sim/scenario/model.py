@@ -15,6 +15,7 @@ from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
 from innovate_sim.scenario.network import NatPlacement
 from innovate_sim.scenario.types import Duration, Fraction, Money, Name, PositiveDuration
+from innovate_sim.units import HOURS_PER_YEAR
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
 
@@ -144,7 +145,7 @@ class Scenario(ScenarioModel):
     @field_validator("horizon")
     @classmethod
     def _horizon(cls, value: float) -> float:
-        if value > 10 * 8760:
+        if value > 10 * HOURS_PER_YEAR:
             raise ValueError("horizon must be at most 10y")
         return value
 
