@@ -262,10 +262,12 @@ def test_internet_out_tiers_apply_to_the_organisation_total(cat: PriceCatalog) -
     assert total(b.components(cat)) == pytest.approx(expected * 5_100 / billable)
 
 
-def test_internet_out_beyond_the_priced_tiers_is_an_error(cat: PriceCatalog) -> None:
-    beyond = InternetDataTransferOut("p", "p", 200 * 1024.0)
-    with pytest.raises(PriceNotFound):
-        beyond.components(cat)
+def test_internet_out_over_150_tb_is_priced_at_the_fourth_tier(cat: PriceCatalog) -> None:
+    beyond = InternetDataTransferOut("p", "p", 200 * 1024.0).components(cat)
+    assert [line.price.key for line in beyond][-1] == "DataTransfer/out to internet over 150 TB"
+    expected = 10_240 * 0.09 + 40_960 * 0.085 + 102_400 * 0.07 + 50 * 1024 * 0.05
+    assert round(total(beyond), 2) == round(expected, 2) == 14_131.20
+    assert not beyond[-1].price.verified  # the us-east-2 golden rate, marked unverified
 
 
 def test_inter_region_transfer(cat: PriceCatalog) -> None:
@@ -328,16 +330,19 @@ def test_rds_backup_storage_beyond_the_free_100_percent_only(cat: PriceCatalog) 
     assert backup.monthly_usd == pytest.approx(200 * 0.095)
 
 
-def test_rds_multi_az_cluster_needs_an_override(cat: PriceCatalog) -> None:
+def test_rds_multi_az_cluster_priced_from_the_catalog(cat: PriceCatalog) -> None:
     cluster = RdsInstance("p", "p", database(deployment="multi-az-cluster"), 200.0)
-    with pytest.raises(PriceNotFound, match="override"):
-        cluster.components(cat)
-    key = "RDS-PostgreSQL/db.m6g.large Multi-AZ cluster"
-    priced = cat.adjusted(overrides={key: 0.5})
-    lines = cluster.components(priced)
-    assert by_component(lines, "Database instance").monthly_usd == pytest.approx(0.5 * 730)
+    lines = cluster.components(cat)
+    instance = by_component(lines, "Database instance")
+    assert round(instance.monthly_usd, 2) == round(0.477 * 730, 2) == 348.21
+    assert not instance.price.verified
     # storage approximated as one Single-AZ copy per instance (3)
     assert by_component(lines, "Storage").monthly_usd == pytest.approx(3 * 200 * 0.115)
+    small = RdsInstance(
+        "p", "p", database(deployment="multi-az-cluster", instance_class="db.t4g.medium"), 200.0
+    )
+    with pytest.raises(PriceNotFound, match="override"):
+        small.components(cat)
 
 
 def test_rds_reserved_discount_applies_to_instance_hours_only() -> None:

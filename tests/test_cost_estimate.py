@@ -27,10 +27,11 @@ from innovate_sim.cost import (
     scenario_catalog,
 )
 from innovate_sim.errors import PriceNotFound
-from innovate_sim.scenario import Scenario, scenario_from_dict
+from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 PROD = ROOT / "scenarios" / "prod.yaml"
+SCENARIOS = ROOT / "scenarios"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "prod_bill.csv"
 
 
@@ -222,9 +223,14 @@ def test_discounts_reduce_on_demand_ec2_only(prod_data: dict[str, Any]) -> None:
     assert after[on_demand_ec2].to_numpy() == pytest.approx(0.8 * before[on_demand_ec2])
 
 
-def test_multi_az_cluster_database_needs_an_override(prod_data: dict[str, Any]) -> None:
+def test_multi_az_cluster_database_priced_from_the_catalog(prod_data: dict[str, Any]) -> None:
     data = copy.deepcopy(prod_data)
     data["environments"]["prod"]["database"]["deployment"] = "multi-az-cluster"
+    bill = estimate_cost(scenario_from_dict(data))
+    (instance,) = lines(bill, "Database instance")
+    assert round(instance.monthly_usd, 2) == 348.21  # 0.477 USD/h x 730 h
+    assert instance in bill.unverified
+    data["environments"]["prod"]["database"]["instance_class"] = "db.t4g.medium"
     with pytest.raises(PriceNotFound, match="Multi-AZ cluster"):
         estimate_cost(scenario_from_dict(data))
 
@@ -232,7 +238,9 @@ def test_multi_az_cluster_database_needs_an_override(prod_data: dict[str, Any]) 
 def test_multi_az_cluster_database_priced_by_override(prod_data: dict[str, Any]) -> None:
     data = copy.deepcopy(prod_data)
     data["environments"]["prod"]["database"]["deployment"] = "multi-az-cluster"
-    data["pricing"] = {"overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}}
+    data["pricing"] = {
+        "overrides": {"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.55}
+    }  # replaces
     bill = estimate_cost(scenario_from_dict(data))
     (instance,) = lines(bill, "Database instance")
     assert instance.monthly_usd == pytest.approx(0.55 * 730)
@@ -350,12 +358,20 @@ def test_month_must_be_positive(prod: Scenario) -> None:
 # --------------------------------------------------------------------------- golden file
 
 
-def test_prod_bill_matches_the_golden_file(bill: CostEstimate) -> None:
-    """Infracost-style golden file: a deliberate price or model change is one reviewed diff."""
+@pytest.mark.parametrize("name", ["prod", "organization"])
+def test_bill_matches_the_golden_file(name: str) -> None:
+    """Infracost-style golden files: a deliberate price or model change is one reviewed diff.
+
+    The organisation's bill covers every line the bundled scenarios bill (KMS, AWS Backup,
+    CloudWatch metrics and alarms, Route 53, image scanning included), with its price's
+    source, date and whether that source can be checked.
+    """
+    golden = GOLDEN.parent / f"{name}_bill.csv"
+    bill = estimate_cost(load_scenario(SCENARIOS / f"{name}.yaml"))
     text = bill.to_frame().to_csv(index=False, float_format="%.6f")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
-        if not GOLDEN.exists() and os.environ.get("UPDATE_GOLDEN") != "1":
-            pytest.fail(f"{GOLDEN} is missing; run with UPDATE_GOLDEN=1 to create it")
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(text)
-    assert text == GOLDEN.read_text(), "prod bill changed; review and rerun with UPDATE_GOLDEN=1"
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not golden.exists():
+        if not golden.exists() and os.environ.get("UPDATE_GOLDEN") != "1":
+            pytest.fail(f"{golden} is missing; run with UPDATE_GOLDEN=1 to create it")
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text)
+    assert text == golden.read_text(), f"{name} bill changed; review and rerun with UPDATE_GOLDEN=1"

@@ -229,10 +229,12 @@ def test_overrides_do_not_touch_the_cached_catalog() -> None:
     assert base.ec2_price("m5.large").usd == 0.096
 
 
-def test_override_of_unknown_key_raises_with_suggestion() -> None:
-    with pytest.raises(PriceNotFound, match="did you mean 'VPC/NAT Gateway'"):
-        load_catalog("us-east-1", overrides={"VPC/NAT Gatewy": 0.05})
-    with pytest.raises(PriceNotFound):
+def test_override_of_a_missing_key_adds_the_price() -> None:
+    added = load_catalog("us-east-1", overrides={"Inspector/ECR image scan": 0.09})
+    price = added.price("Inspector", "ECR image scan")
+    assert price.usd == 0.09 and price.is_override and not price.verified
+    assert "Inspector/ECR image scan" not in load_catalog("us-east-1")
+    with pytest.raises(CatalogInputError, match="SERVICE/SKU"):
         load_catalog("us-east-1", overrides={"NAT Gateway": 0.05})
 
 
@@ -242,22 +244,27 @@ def test_override_value_is_validated() -> None:
             load_catalog("us-east-1", overrides={"VPC/NAT Gateway": bad})  # type: ignore[dict-item]
 
 
-def test_multi_az_cluster_needs_an_override(cat: PriceCatalog) -> None:
+def test_multi_az_cluster_is_priced_and_marked_unverified(cat: PriceCatalog) -> None:
+    price = cat.rds_instance_price("db.m6g.large", "multi-az-cluster")
+    single = cat.rds_instance_price("db.m6g.large", "single-az")
+    assert price.usd == pytest.approx(3 * single.usd) and not price.verified
+    assert "usage.ai" in price.source and price.as_of is not None
+
+
+def test_multi_az_cluster_of_a_burstable_class_needs_an_override(cat: PriceCatalog) -> None:
     with pytest.raises(PriceNotFound) as excinfo:
-        cat.rds_instance_price("db.m6g.large", "multi-az-cluster")
+        cat.rds_instance_price("db.t4g.medium", "multi-az-cluster")
     message = str(excinfo.value)
-    assert "not" in message and "Multi-AZ DB clusters" in message
-    assert "'RDS-PostgreSQL/db.m6g.large Multi-AZ cluster'" in message
+    assert "Multi-AZ DB clusters are priced for" in message and "db.m6g.large" in message
+    assert "'RDS-PostgreSQL/db.t4g.medium Multi-AZ cluster'" in message
     with_cluster = load_catalog(
         "us-east-1",
-        overrides={"RDS-PostgreSQL/db.m6g.large Multi-AZ cluster": 0.5},
+        overrides={"RDS-PostgreSQL/db.t4g.medium Multi-AZ cluster": 0.5},
         discounts=Discounts(rds_reserved=0.1),
     )
-    price = with_cluster.rds_instance_price("db.m6g.large", "multi-az-cluster")
+    price = with_cluster.rds_instance_price("db.t4g.medium", "multi-az-cluster")
     assert price.list_usd == 0.5 and price.unit == "hour" and price.is_override
     assert math.isclose(price.usd, 0.45)
-    with pytest.raises(PriceNotFound):
-        load_catalog("us-east-1", overrides={"RDS-PostgreSQL/db.x9.large Multi-AZ cluster": 1.0})
 
 
 # ------------------------------------------------------------------------- errors

@@ -267,13 +267,49 @@ def test_os_patch_single_az_is_offline_for_the_patch() -> None:
     assert_log(db.events, [(4.0, "down:rds-maintenance"), (4.0 + 10 / 60, "writable")])
 
 
-@pytest.mark.parametrize("deployment", ["single-az", "multi-az", "multi-az-cluster"])
-def test_engine_upgrade_takes_every_deployment_down(deployment: str) -> None:
+@pytest.mark.parametrize("deployment", ["single-az", "multi-az"])
+def test_engine_upgrade_takes_an_instance_deployment_down(deployment: str) -> None:
     sim, _, db = make_db(deployment)
-    sim.at(4.0, lambda: db.engine_upgrade(0.25))
+    sim.at(4.0, lambda: db.engine_upgrade(0.25, cluster_failover_h=30 * S))
     sim.run()
     assert_log(db.events, [(4.0, "down:rds-maintenance"), (4.25, "writable")])
     assert db.failovers == 0
+
+
+def test_engine_upgrade_of_a_cluster_is_one_failover_to_an_upgraded_reader() -> None:
+    sim, _, db = make_db("multi-az-cluster")
+    sim.at(4.0, lambda: db.engine_upgrade(0.25, cluster_failover_h=30 * S))
+    sim.run()
+    assert_log(
+        db.events,
+        [
+            (4.0, "upgrade-failover"),
+            (4.0, "down:rds-maintenance"),
+            (4.0, "failover-start:rds-maintenance"),
+            (4.0 + 30 * S, "failover-done"),
+            (4.0 + 30 * S, "writable"),
+            (4.25, "instance-0-upgraded"),
+        ],
+    )
+    assert db.primary is db.instances[1] and db.failovers == 1
+    assert all(instance.healthy for instance in db.instances)
+
+
+def test_engine_upgrade_of_a_cluster_without_a_reader_is_in_place() -> None:
+    sim, _, db = make_db("multi-az-cluster", horizon_h=2.3)  # before the readers' rebuilds
+    sim.at(1.9, lambda: db.fail_instance(1))
+    sim.at(1.95, lambda: db.fail_instance(2))
+    sim.at(2.0, lambda: db.engine_upgrade(0.25, cluster_failover_h=30 * S))
+    sim.run()
+    assert_log(
+        db.events,
+        [
+            (1.9, "instance-1-failed"),
+            (1.95, "instance-2-failed"),
+            (2.0, "down:rds-maintenance"),
+            (2.25, "writable"),
+        ],
+    )
 
 
 @pytest.mark.parametrize(

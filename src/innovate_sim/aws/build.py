@@ -255,6 +255,7 @@ def _build_database(
         plan.window_start_h,
         wiring.sampler(plan.single_az_patch_downtime, f"rds-patch/{name}"),
         wiring.sampler(plan.engine_upgrade_duration, f"rds-upgrade/{name}"),
+        wiring.sampler(plan.cluster_upgrade_failover, f"rds-upgrade-failover/{name}"),
     )
     poisson_events(
         wiring.sim,

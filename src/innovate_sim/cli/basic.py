@@ -18,13 +18,13 @@ from innovate_sim.errors import InnovateSimError
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
 ) -> None:
-    """Check scenario files; print one line per file. Exit 2 if any is invalid."""
-    from innovate_sim.scenario import load_scenario
+    """Check scenario files and price every month of their horizon. Exit 2 if any is invalid."""
+    from innovate_sim.cost.pricecheck import load_priced_scenario
 
     failed = 0
     for path in files:
         try:
-            scenario = load_scenario(path)
+            scenario = load_priced_scenario(path)
         except InnovateSimError as exc:
             failed += 1
             errors.print(f"[bold red]invalid[/] {escape(str(exc))}", markup=True)
@@ -62,14 +62,14 @@ def cost(
 ) -> None:
     """Print the static monthly bill by account and service (no simulation)."""
     from innovate_sim.cost import estimate_cost
+    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.cost.render import render_estimate
-    from innovate_sim.scenario import load_scenario
 
     if format not in ("table", "csv", "json"):
         raise InnovateSimError(f"--format must be table, csv or json, not {format!r}")
     if month < 1:
         raise InnovateSimError("--month starts at 1")
-    scenario = load_scenario(file)
+    scenario = load_priced_scenario(file)
     estimate = estimate_cost(scenario, month=month)
     text = render_estimate(estimate, format=format, console=console)  # type: ignore[arg-type]
     if text:

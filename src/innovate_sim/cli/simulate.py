@@ -204,9 +204,9 @@ def run(
     dask: DaskAddress = None,
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
-    from innovate_sim.scenario import load_scenario
+    from innovate_sim.cost.pricecheck import load_priced_scenario
 
-    result = simulate_scenario(load_scenario(file), replications, seed, workers, dask)
+    result = simulate_scenario(load_priced_scenario(file), replications, seed, workers, dask)
     print_result(result)
     disclose(result.scenario)
     if out is not None:
@@ -288,10 +288,10 @@ def compare(
     ] = None,
 ) -> None:
     """Run two scenarios with common random numbers; print paired differences B − A."""
+    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.experiments import compare as run_compare
-    from innovate_sim.scenario import load_scenario
 
-    scenario_a, scenario_b = load_scenario(a), load_scenario(b)
+    scenario_a, scenario_b = load_priced_scenario(a), load_priced_scenario(b)
     count = replications or scenario_a.replications
     with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating A and B", total=2 * count)

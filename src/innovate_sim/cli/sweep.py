@@ -184,9 +184,9 @@ def sweep(
     ] = False,
 ) -> None:
     """Simulate scenario variants with common random numbers; print cost against availability."""
+    from innovate_sim.cost.pricecheck import load_priced_scenario as load_scenario
     from innovate_sim.experiments import load_sweep
     from innovate_sim.experiments import sweep as run_sweep
-    from innovate_sim.scenario import load_scenario
 
     if replications is not None and replications < 1:
         raise InnovateSimError("--replications must be at least 1")

@@ -44,11 +44,11 @@ def check(
 
     Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
     """
+    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.experiments.judging import validate_targets
     from innovate_sim.reporting.verdicts import render
-    from innovate_sim.scenario import load_scenario
 
-    scenario = load_scenario(file)
+    scenario = load_priced_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()

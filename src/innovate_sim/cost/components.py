@@ -32,6 +32,7 @@ FRAME_COLUMNS = (
     "price_key",
     "price_source",
     "price_as_of",
+    "price_verified",
 )
 
 #: ``environment`` of components that belong to the organisation, not an environment
@@ -84,6 +85,7 @@ class CostComponent:
             "price_key": self.price.key,
             "price_source": self.price.source,
             "price_as_of": self.price.as_of.isoformat() if self.price.as_of else "",
+            "price_verified": self.price.verified,
         }
 
 
@@ -107,6 +109,16 @@ class CostEstimate:
     def total_usd(self) -> float:
         """Sum of every line's monthly cost in USD."""
         return sum((c.monthly_usd for c in self.components), 0.0)
+
+    @property
+    def unverified(self) -> tuple[CostComponent, ...]:
+        """Lines priced from a row whose source a reader cannot check (``Price.verified``)."""
+        return tuple(c for c in self.components if not c.price.verified)
+
+    @property
+    def unverified_usd(self) -> float:
+        """Monthly USD of the :attr:`unverified` lines."""
+        return sum((c.monthly_usd for c in self.unverified), 0.0)
 
     def to_frame(self) -> pd.DataFrame:
         """Every line as a DataFrame with the columns of :data:`FRAME_COLUMNS`."""

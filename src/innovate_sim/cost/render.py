@@ -18,6 +18,9 @@ __all__ = ["render_estimate"]
 
 Format = Literal["table", "csv", "json"]
 
+#: Follows the unit price of a line whose price source cannot be checked.
+UNVERIFIED_MARK = " †"
+
 
 def _quantity(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
@@ -46,7 +49,8 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
                 escape(line.component),
                 _quantity(line.quantity),
                 escape(line.unit),
-                format_unit_price(line.price.usd),
+                format_unit_price(line.price.usd)
+                + ("" if line.price.verified else UNVERIFIED_MARK),
                 format_usd(line.monthly_usd),
             )
         subtotal = sum(line.monthly_usd for line in items)
@@ -79,6 +83,14 @@ def _print_tables(estimate: CostEstimate, console: Console) -> None:
     for account, group in groupby(by_account, key=lambda c: c.account):
         console.print(_account_table(account, list(group)))
     console.print(f"[bold]Grand total: {format_usd(estimate.total_usd)} per month[/bold]")
+    unverified = estimate.unverified
+    if unverified:
+        console.print(
+            f"{UNVERIFIED_MARK.strip()} unverified price: {len(unverified)} lines, "
+            f"{format_usd(estimate.unverified_usd)} of the total, are priced from a secondary "
+            "or derived source (the catalog's `verified` column; `innovate-sim prices`).",
+            highlight=False,
+        )
 
 
 def _json(estimate: CostEstimate) -> str:
@@ -88,6 +100,7 @@ def _json(estimate: CostEstimate) -> str:
         "month": estimate.month,
         "catalog_version": estimate.catalog_version,
         "total_usd": estimate.total_usd,
+        "unverified_usd": estimate.unverified_usd,
         "by_account": {
             row["account"]: row["monthly_usd"] for row in estimate.by("account").to_dict("records")
         },

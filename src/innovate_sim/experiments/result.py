@@ -100,7 +100,22 @@ class SimulationResult:
             "confidence_level": self.confidence,
             "ci_method": CI_METHOD,
             "wall_time_s": self.wall_time_s,
+            "unverified_prices": self.unverified_prices,
         }
+
+    @cached_property
+    def unverified_prices(self) -> str:
+        """Lines of month 1's static bill priced from a source a reader cannot check."""
+        from innovate_sim.cost.estimate import estimate_cost
+
+        bill = estimate_cost(self.scenario)
+        if not bill.unverified:
+            return "none"
+        return (
+            f"{len(bill.unverified)} of {len(bill.components)} lines of month 1's static bill, "
+            f"${bill.unverified_usd:,.2f} of ${bill.total_usd:,.2f} (secondary or derived sources; "
+            "`innovate-sim cost` marks them †)"
+        )
 
     @property
     def _ok(self) -> list[ReplicationOutcome]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from innovate_sim.cost.pricecheck import check_prices
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.rng import check_seed
@@ -201,11 +202,14 @@ def simulate(
 
     Raises:
         ValueError: fewer than one replication, or a seed outside 0 … 2⁶³ − 1.
+        ScenarioError: a resource cannot be priced in some month of the horizon
+            (checked before any simulation).
     """
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
     seed = scenario.seed if seed is None else check_seed(seed)
+    check_prices(scenario)  # a missing price fails now, not after minutes of simulation
     started = time.perf_counter()
     outcomes: list[ReplicationOutcome] = []
 

@@ -32,7 +32,8 @@ __all__ = [
 
 _PRICES_PREFIX = "prices_"
 _CSV_SUFFIX = ".csv"
-_PRICE_COLUMNS = ("service", "sku", "unit", "usd", "source", "as_of", "notes")
+_PRICE_COLUMNS = ("service", "sku", "unit", "usd", "source", "as_of", "notes", "verified")
+_VERIFIED = {"yes": True, "no": False}
 _INSTANCE_COLUMNS = (
     "instance_type",
     "family",
@@ -115,6 +116,13 @@ def _number(row: dict[str, str], column: str, where: str) -> float:
     return number
 
 
+def _flag(row: dict[str, str], column: str, where: str) -> bool:
+    value = _text(row, column, where)
+    if value not in _VERIFIED:
+        raise CatalogDataError(f"{where}: {column} {value!r} is not 'yes' or 'no'")
+    return _VERIFIED[value]
+
+
 def _integer(row: dict[str, str], column: str, where: str) -> int:
     number = _number(row, column, where)
     if number != int(number):
@@ -139,6 +147,7 @@ def load_prices(region: str) -> tuple[Price, ...]:
             source=_text(row, "source", where),
             as_of=_date(row, "as_of", where),
             notes=(row.get("notes") or "").strip(),
+            verified=_flag(row, "verified", where),
         )
         if "/" in price.service:
             raise CatalogDataError(f"{where}: service {price.service!r} must not contain '/'")

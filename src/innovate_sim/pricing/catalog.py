@@ -9,10 +9,10 @@ Rules the catalog enforces (DESIGN §3.6):
 - A missing price is an error (:class:`~innovate_sim.errors.PriceNotFound`
   with a "did you mean" hint), never zero. Free items are explicit rows
   priced 0 with their source.
-- An override must name an existing ``SERVICE/SKU`` key, so a typo cannot
-  silently add an unused price. The one exception is the RDS Multi-AZ DB
-  *cluster* instance-hour (``RDS-PostgreSQL/<class> Multi-AZ cluster``),
-  which the catalog does not price and which only an override can supply.
+- An override replaces the price of a ``SERVICE/SKU`` key, or adds a price
+  the catalog lacks (a scenario's price check then refuses an added price
+  that no resource uses, so a typo cannot go unnoticed).
+- Every row says whether its source can be checked (:attr:`Price.verified`).
 - An override replaces the list price; the commitment discount of its row
   still applies on top (a discount belongs to the purchase, not the price).
 """
@@ -126,9 +126,7 @@ class PriceCatalog:
         self.overrides: Mapping[str, float] = MappingProxyType(dict(overrides or {}))
 
         self._prices: Mapping[str, Price] = MappingProxyType(
-            apply_overrides_and_discounts(
-                self._list_prices, self.overrides, self.discounts, self._label
-            )
+            apply_overrides_and_discounts(self._list_prices, self.overrides, self.discounts)
         )
         self._instance_types: Mapping[str, InstanceType] = MappingProxyType(
             {
@@ -226,9 +224,9 @@ class PriceCatalog:
 
         Raises:
             CatalogInputError: unknown deployment.
-            PriceNotFound: no price for that class and deployment. Multi-AZ
-                DB clusters are not in the catalog: the message says how to
-                supply the price as an override.
+            PriceNotFound: no price for that class and deployment; for a
+                Multi-AZ DB cluster the message lists the classes priced and how
+                to supply the price as an override.
         """
         suffix = RDS_DEPLOYMENT_SUFFIX.get(deployment)
         if suffix is None:
@@ -250,12 +248,16 @@ class PriceCatalog:
                 f"in catalog {self._label}; {hint}"
             )
         if deployment == "multi-az-cluster":
+            clustered = sorted(
+                key.split("/", 1)[1].removesuffix(f" {suffix}")
+                for key in self._prices
+                if key.startswith(f"{RDS_INSTANCE_SERVICE}/") and key.endswith(f" {suffix}")
+            )
             raise PriceNotFound(
                 f"no price for {RDS_INSTANCE_SERVICE}/{sku} in catalog {self._label}: "
-                "the catalog prices Single-AZ and Multi-AZ DB instances only, "
-                "not Multi-AZ DB clusters (two readable standbys). "
-                "Supply the hourly price as an override: "
-                f"overrides={{'{RDS_INSTANCE_SERVICE}/{sku}': <USD per hour>}}"
+                f"Multi-AZ DB clusters are priced for {', '.join(clustered) or 'no class'}; "
+                "choose one of them, or supply the hourly price as an override: "
+                f"pricing.overrides {{'{RDS_INSTANCE_SERVICE}/{sku}': <USD per hour>}}"
             )
         raise PriceNotFound(
             not_found_message(f"{RDS_INSTANCE_SERVICE}/{sku}", self._prices, self._label)
@@ -368,7 +370,7 @@ class PriceCatalog:
         """Every price in effect as a DataFrame.
 
         Columns: key, service, sku, unit, list_usd, discount, usd, source,
-        as_of, notes.
+        as_of, notes, verified.
         """
         import pandas as pd  # deferred: importing the catalog must not import pandas
 
@@ -385,6 +387,7 @@ class PriceCatalog:
                     "source": price.source,
                     "as_of": price.as_of,
                     "notes": price.notes,
+                    "verified": price.verified,
                 }
                 for price in self._prices.values()
             ]

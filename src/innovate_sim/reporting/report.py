@@ -186,6 +186,7 @@ def _provenance(result: Any) -> list[Block]:
         ["environments", ", ".join(scenario.environments) or "none"],
         ["innovate_sim version", str(prov["package_version"])],
         ["price catalog", str(prov["catalog_version"])],
+        ["unverified prices", str(prov.get("unverified_prices", "not recorded"))],
         [
             "confidence intervals",
             f"{prov['confidence_level'] * 100:g}% — {prov['ci_method']}",

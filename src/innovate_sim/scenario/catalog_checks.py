@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from innovate_sim.errors import PriceNotFound, RegionNotSupported
 from innovate_sim.pricing import PriceCatalog, available_regions, load_catalog
+from innovate_sim.pricing.price import CatalogInputError
 from innovate_sim.scenario.base import located, suggest
 
 if TYPE_CHECKING:
@@ -31,15 +32,13 @@ def check_against_catalog(scenario: Scenario) -> None:
             f"{suggest(scenario.region, available_regions())}"
             f"available: {', '.join(available_regions())}",
         ) from None
-    keys = set(catalog.keys())
     for key, usd in scenario.pricing.overrides.items():
         try:
             load_catalog(scenario.region, overrides={key: usd})
-        except PriceNotFound:
+        except CatalogInputError as exc:
             raise located(
                 ("pricing", "overrides", key),
-                f"no catalog price {key!r} to override; {suggest(key, keys)}"
-                "keys read 'SERVICE/SKU' as `innovate-sim prices` lists them",
+                f"{exc}; keys read 'SERVICE/SKU' as `innovate-sim prices` lists them",
             ) from None
     for env_name, env in scenario.environments.items():
         _check_environment(catalog, ("environments", env_name), env)

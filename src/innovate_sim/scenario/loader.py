@@ -301,6 +301,22 @@ def load_scenario(path: str | Path) -> Scenario:
     return _validate(data, origins, str(path))
 
 
+def field_location(path: str | Path, loc: tuple[str | int, ...]) -> str:
+    """Where a field of a scenario file is written: ``"file:line: field.path"``.
+
+    Used to locate problems found after validation (e.g. a resource no price
+    covers). The line is the field's own, or that of its nearest written parent.
+
+    Args:
+        path: the scenario file (its ``extends:`` chain is followed).
+        loc: the field path, e.g. ``("environments", "prod", "database", "deployment")``.
+    """
+    _, origins = _resolve(Path(path))
+    file, line = _origin(loc, origins, str(path))
+    where = f"{file}:{line}" if line else file
+    return f"{where}: {_field(loc)}"
+
+
 def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     """Validate a scenario given as plain data (e.g. built in a notebook)."""
     if not isinstance(data, dict):

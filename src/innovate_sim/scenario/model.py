@@ -120,7 +120,9 @@ class PricingSettings(ScenarioModel):
     """Price overrides and discounts on top of the shipped catalog."""
 
     overrides: dict[str, Money] = Field(default_factory=dict)
-    """USD per unit for catalog keys 'SERVICE/SKU', e.g. 'EC2/m5.large': 0.09."""
+    """USD per unit for keys 'SERVICE/SKU', e.g. 'EC2/m5.large': 0.09: replaces a catalog price,
+    or adds one the catalog lacks and a resource needs (an added price no resource uses is an
+    error)."""
     discounts: Discounts = Field(default_factory=Discounts)
     free_tier_data_transfer_out: bool = True
     """Deduct the first 100 GB per month of internet data transfer out (account-wide)."""

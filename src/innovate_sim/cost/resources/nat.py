@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -29,6 +30,8 @@ class NatGateway(Resource):
         data_processed_gb: GB processed in the month (both directions).
         hours: hours the gateway exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "nat_gateways")
 
     zone: int
     data_processed_gb: float = 0.0

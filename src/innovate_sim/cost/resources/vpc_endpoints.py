@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -29,6 +30,8 @@ class InterfaceEndpoint(Resource):
         data_processed_gb: GB processed in the month.
         hours: hours the endpoint exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "endpoints", "interface")
 
     service_name: str
     zones: int
