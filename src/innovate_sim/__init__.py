@@ -37,6 +37,7 @@ _EXPORTS = {
     "load_scenario": "innovate_sim.scenario",
     "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
+    "scenario_from_terraform": "innovate_sim.importers",
     "simulate": "innovate_sim.experiments",
     "sweep": "innovate_sim.experiments",
 }
@@ -59,6 +60,7 @@ __all__ = [
     "load_scenario",
     "load_sweep",
     "scenario_from_dict",
+    "scenario_from_terraform",
     "simulate",
     "sweep",
 ]
@@ -96,5 +98,6 @@ if TYPE_CHECKING:
         simulate,
         sweep,
     )
+    from innovate_sim.importers import scenario_from_terraform
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from innovate_sim.cli.app import FileArg, app, console, errors
+from innovate_sim.cli.app import app, console, errors
+from innovate_sim.cli.importing import CatalogOpt, UsageOpt, load_input
 from innovate_sim.errors import InnovateSimError
 
 
@@ -56,20 +57,35 @@ def prices(
 
 @app.command()
 def cost(
-    file: FileArg,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A scenario YAML or Terraform plan JSON; two of them print the difference."
+        ),
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv or json; markdown for a diff.")
+    ] = "table",
     month: Annotated[int, typer.Option(help="Forecast month (1 = the first 730 hours).")] = 1,
+    usage: UsageOpt = None,
+    catalog: CatalogOpt = None,
 ) -> None:
-    """Print the static monthly bill by account and service (no simulation)."""
+    """Print the static monthly bill by account and service (no simulation); BASE HEAD diffs."""
     from innovate_sim.cost import estimate_cost
+    from innovate_sim.cost.diff import render_diff
     from innovate_sim.cost.render import render_estimate
-    from innovate_sim.scenario import load_scenario
 
-    if format not in ("table", "csv", "json"):
-        raise InnovateSimError(f"--format must be table, csv or json, not {format!r}")
+    if len(files) > 2:
+        raise InnovateSimError("cost takes one file, or two (BASE HEAD) to compare bills")
+    formats = ("table", "csv", "json", "markdown") if len(files) == 2 else ("table", "csv", "json")
+    if format not in formats:
+        raise InnovateSimError(f"--format must be {', '.join(formats)}, not {format!r}")
     if month < 1:
         raise InnovateSimError("--month starts at 1")
-    estimate = estimate_cost(load_scenario(file), month=month)
-    text = render_estimate(estimate, format=format, console=console)  # type: ignore[arg-type]
+    estimates = [estimate_cost(load_input(file, usage, catalog), month=month) for file in files]
+    if len(estimates) == 2:
+        text = render_diff(*estimates, format=format, console=console)  # type: ignore[arg-type]
+    else:
+        text = render_estimate(estimates[0], format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

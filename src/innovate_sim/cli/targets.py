@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.importing import UsageOpt, load_input
 from innovate_sim.cli.simulate import (
     DaskAddress,
     OutDir,
@@ -36,12 +37,15 @@ def check(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    usage: UsageOpt = None,
 ) -> None:
-    """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
-    from innovate_sim.scenario import load_scenario
+    """Simulate a scenario (or Terraform plan) and check its targets.
+
+    Exit 0 pass, 1 fail, 3 uncertain, 2 bad input.
+    """
     from innovate_sim.targets import validate_targets
 
-    scenario = load_scenario(file)
+    scenario = load_input(file, usage)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()
