@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from innovate_sim.cli.app import app, console, errors
-from innovate_sim.cli.importing import CatalogOpt, UsageOpt, load_input
+from innovate_sim.cli.importing import CatalogOpt, UsageOpt, load_input, register_prices_import
 from innovate_sim.errors import InnovateSimError
 
 
@@ -44,15 +44,27 @@ def schema() -> None:
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
 
 
-@app.command()
+prices_app = typer.Typer(
+    help="Show the shipped price catalog (or an imported one); `prices import` builds one.",
+    invoke_without_command=True,
+)
+app.add_typer(prices_app, name="prices")
+register_prices_import(prices_app)
+
+
+@prices_app.callback()
 def prices(
+    ctx: typer.Context,
     region: Annotated[str, typer.Option(help="AWS region of the catalog.")] = "us-east-1",
+    catalog: CatalogOpt = None,
 ) -> None:
     """Show the shipped price catalog with its date and sources."""
+    if ctx.invoked_subcommand is not None:
+        return
     from innovate_sim.pricing import load_catalog
     from innovate_sim.pricing.render import render_catalog
 
-    render_catalog(load_catalog(region), console=console)
+    render_catalog(load_catalog(region, directory=catalog), console=console)
 
 
 @app.command()

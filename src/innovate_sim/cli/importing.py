@@ -101,3 +101,41 @@ def import_terraform_command(
 
     atomic_write_text(out, text)
     console.print(f"wrote {out}", markup=False)
+
+
+def register_prices_import(prices_app: typer.Typer) -> None:
+    """Add ``prices import`` to the ``prices`` group."""
+
+    @prices_app.command("import")
+    def prices_import(
+        files: Annotated[list[Path], typer.Argument(help="AWS Price List offer files (CSV/JSON).")],
+        region: Annotated[str, typer.Option(help="Region whose prices to keep.")] = "us-east-1",
+        out: Annotated[Path, typer.Option("--out", help="Catalog folder to write.")] = Path(
+            "price-catalog"
+        ),
+    ) -> None:
+        """Build a price catalog folder from AWS's offer files, in bounded memory."""
+        from innovate_sim.pricing.offer_import import import_offer_files
+
+        report = import_offer_files(files, region, out)
+        for line in report.files:
+            console.print(line, markup=False)
+        counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.most_common())
+        console.print(f"price dimensions: {counts}", markup=False)
+        for conflict in report.conflicts:
+            console.print(f"conflict: {conflict}", markup=False)
+        console.print(
+            f"wrote {len(report.written)} prices to {out}/prices_{region}.csv "
+            f"in {report.seconds:.2f} s (peak RSS {report.peak_rss_mib:.0f} MiB)",
+            markup=False,
+        )
+        if report.missing:
+            console.print(
+                f"not in these files ({len(report.missing)} keys of the bundled us-east-1 "
+                f"catalog): {', '.join(report.missing)}",
+                markup=False,
+            )
+        console.print(
+            f"use it: pricing.catalog: {out} (scenario) or --catalog {out} (cost, prices)",
+            markup=False,
+        )

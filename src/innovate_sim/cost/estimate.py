@@ -99,6 +99,7 @@ def scenario_catalog(scenario: Scenario) -> PriceCatalog:
             compute_savings_plan=discounts.compute_savings_plan,
             rds_reserved=discounts.rds_reserved,
         ),
+        directory=scenario.pricing.catalog,
     )
 
 

@@ -19,19 +19,23 @@ def check_against_catalog(scenario: Scenario) -> None:
     """Raise a located error for anything the catalog of the scenario's region cannot price."""
     from innovate_sim.pricing import available_regions, load_catalog
 
+    folder = scenario.pricing.catalog
     try:
-        catalog = load_catalog(scenario.region)
-    except RegionNotSupported:
+        catalog = load_catalog(scenario.region, directory=folder)
+    except RegionNotSupported as exc:
+        if folder is not None:
+            raise located(("pricing", "catalog"), str(exc)) from None
         raise located(
             ("region",),
             f"no price catalog for region {scenario.region!r}; "
             f"{suggest(scenario.region, available_regions())}"
-            f"available: {', '.join(available_regions())}",
+            f"available: {', '.join(available_regions())}; for another region import AWS's "
+            "price list files with `innovate-sim prices import` and set pricing.catalog",
         ) from None
     keys = set(catalog.keys())
     for key, usd in scenario.pricing.overrides.items():
         try:
-            load_catalog(scenario.region, overrides={key: usd})
+            load_catalog(scenario.region, overrides={key: usd}, directory=folder)
         except PriceNotFound:
             raise located(
                 ("pricing", "overrides", key),

@@ -268,7 +268,12 @@ def _exists(path: Path) -> bool:
 
 
 def _resolve_trace(data: dict[str, Any], path: Path) -> None:
-    """Make demand trace file names absolute, relative to the file that names them."""
+    """Make demand trace file names (and the price catalog folder) absolute, relative to the
+    file that names them."""
+    pricing = data.get("pricing")
+    if isinstance(pricing, dict) and isinstance(pricing.get("catalog"), str):
+        with contextlib.suppress(OSError, ValueError):
+            pricing["catalog"] = str((path.parent / pricing["catalog"]).resolve())
     environments = data.get("environments")
     if not isinstance(environments, dict):
         return

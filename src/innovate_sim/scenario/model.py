@@ -81,6 +81,10 @@ class Discounts(ScenarioModel):
 class PricingSettings(ScenarioModel):
     """Price overrides and discounts on top of the shipped catalog."""
 
+    catalog: str | None = None
+    """A price catalog folder written by `innovate-sim prices import` (relative to the scenario
+    file), used instead of the shipped catalogs; its region must be the scenario's.
+    """
     overrides: dict[str, Money] = Field(default_factory=dict)
     """USD per unit for catalog keys 'SERVICE/SKU', e.g. 'EC2/m5.large': 0.09."""
     discounts: Discounts = Field(default_factory=Discounts)
