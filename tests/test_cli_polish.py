@@ -111,3 +111,37 @@ def test_cost_of_three_files_is_a_clear_error(capsys: pytest.CaptureFixture[str]
 def test_unknown_format_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", PROD, "--format", "xml"]) == 2
     assert "table, csv, json, markdown" in capsys.readouterr().err
+
+
+def _scenario_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (ROOT / "scenarios" / "prod.yaml").read_text()
+    assert old in text
+    path = tmp_path / "edited.yaml"
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def test_kubernetes_version_as_a_number_reads_like_engine_version(tmp_path: Path) -> None:
+    path = _scenario_with(tmp_path, 'kubernetes_version: "1.34"', "kubernetes_version: 1.34")
+    assert isim.load_scenario(path).environments["prod"].cluster.kubernetes_version == "1.34"
+
+
+@pytest.mark.parametrize("plain", ["1", "5", "0.02"])
+def test_growth_as_a_plain_number_is_refused_alike(tmp_path: Path, plain: str) -> None:
+    path = _scenario_with(tmp_path, "growth_per_month: 5%", f"growth_per_month: {plain}")
+    with pytest.raises(isim.ScenarioError, match=f"{plain} is ambiguous as a percentage"):
+        isim.load_scenario(path)
+
+
+def test_errors_of_a_file_come_in_one_pass_sorted_by_line(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "prod.yaml").read_text()
+    text = text.replace("nat_gateways: per_az", "nat_gateways: per-az")
+    text = text.replace("growth_per_month: 5%", "growth_per_month: 1")
+    text = text.replace("min_nodes: 3", "min_nodes: -3")
+    path = tmp_path / "three.yaml"
+    path.write_text(text)
+    with pytest.raises(isim.ScenarioError) as caught:
+        isim.load_scenario(path)
+    lines = [int(where.split(":")[1]) for where, _ in caught.value.problems]
+    assert len(lines) >= 3
+    assert lines == sorted(lines)
