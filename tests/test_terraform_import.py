@@ -322,15 +322,18 @@ def test_cost_of_two_plans_prints_the_difference(tmp_path: Path) -> None:
     done = cli("cost", str(base_path), str(head_path), "--format", "markdown")
     assert done.returncode == 0, done.stderr
     assert (
-        "| VPC | prod/nat-gateway/az-b | NAT Gateway (hours) | $32.85 | $0.00 | -$32.85 |"
-        in done.stdout
+        "| removed | prod | prod/nat-gateway/az-b | NAT Gateway (hours) | $32.85 | $0.00 "
+        "| -$32.85 |" in done.stdout
     )
     single = load_scenario(ROOT / "scenarios/prod-single-nat.yaml")
     expected = (
         isim.estimate_cost(single).total_usd
         - isim.estimate_cost(load_scenario(ROOT / "scenarios/prod.yaml")).total_usd
     )
-    assert f"({'-' if expected < 0 else '+'}${abs(expected):,.2f} per month" in done.stdout
+    # the head is the seed with a single NAT: its bill is prod-single-nat.yaml's
+    assert f"### Monthly cost change: {'-' if expected < 0 else '+'}${abs(expected):,.2f}" in (
+        done.stdout
+    )
 
 
 def test_check_gates_a_plan(tmp_path: Path) -> None:

@@ -72,32 +72,40 @@ def cost(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="A scenario YAML or Terraform plan JSON; two of them print the difference."
+            help="A scenario YAML file or Terraform plan JSON; with two, the second's bill "
+            "against the first's.",
+            show_default=False,
         ),
     ],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv or json; markdown for a diff.")
+        str, typer.Option("--format", "-f", help="table, csv, json or markdown.")
     ] = "table",
     month: Annotated[int, typer.Option(help="Forecast month (1 = the first 730 hours).")] = 1,
     usage: UsageOpt = None,
     catalog: CatalogOpt = None,
 ) -> None:
-    """Print the static monthly bill by account and service (no simulation); BASE HEAD diffs."""
+    """Print the static monthly bill by account and service, or the diff of two (no simulation)."""
     from innovate_sim.cost import estimate_cost
-    from innovate_sim.cost.diff import render_diff
-    from innovate_sim.cost.render import render_estimate
+    from innovate_sim.cost.diff import diff_estimates
+    from innovate_sim.cost.render import FORMATS, render_diff, render_estimate
 
-    if len(files) > 2:
-        raise InnovateSimError("cost takes one file, or two (BASE HEAD) to compare bills")
-    formats = ("table", "csv", "json", "markdown") if len(files) == 2 else ("table", "csv", "json")
-    if format not in formats:
-        raise InnovateSimError(f"--format must be {', '.join(formats)}, not {format!r}")
+    if format not in FORMATS:
+        raise InnovateSimError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
     if month < 1:
         raise InnovateSimError("--month starts at 1")
-    estimates = [estimate_cost(load_input(file, usage, catalog), month=month) for file in files]
-    if len(estimates) == 2:
-        text = render_diff(*estimates, format=format, console=console)  # type: ignore[arg-type]
-    else:
+    if len(files) > 2:
+        raise InnovateSimError(
+            f"cost takes one scenario (its bill) or two (the second against the first), "
+            f"not {len(files)}"
+        )
+    estimates = [estimate_cost(load_input(path, usage, catalog), month=month) for path in files]
+    if len(estimates) == 1:
         text = render_estimate(estimates[0], format=format, console=console)  # type: ignore[arg-type]
+    else:
+        try:
+            diff = diff_estimates(*estimates)
+        except ValueError as exc:
+            raise InnovateSimError(f"{files[0]} vs {files[1]}: {exc}") from None
+        text = render_diff(diff, format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,137 +1,164 @@
-"""The difference between two monthly bills, line by line (``innovate-sim cost BASE HEAD``).
+"""The difference between two bills, line by line (Infracost's ``diff``).
 
-Lines are matched on account, service, resource and component; a line only in
-one bill is an addition or a removal. Unchanged lines are left out of the
-rendering, so a pull-request comment shows what the change costs.
+Lines are matched on (account, service, resource, component): a line in only
+one bill appears with zero on the other side, so every dollar of the change is
+attributed to a named resource. Used by ``innovate-sim cost A.yaml B.yaml``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import asdict, dataclass
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from innovate_sim.cost.components import CostComponent, CostEstimate
 
-from innovate_sim.cost.components import CostEstimate
+if TYPE_CHECKING:
+    import pandas as pd
 
-__all__ = ["BillChange", "diff_estimates", "render_diff"]
+__all__ = ["DIFF_COLUMNS", "CostDiff", "LineChange", "diff_estimates"]
 
-DiffFormat = Literal["table", "markdown", "csv", "json"]
-_CENT = 0.005
+#: Columns of :meth:`CostDiff.to_frame`, in order.
+DIFF_COLUMNS = (
+    "account",
+    "service",
+    "resource",
+    "component",
+    "unit",
+    "base_quantity",
+    "head_quantity",
+    "base_usd",
+    "head_usd",
+    "change_usd",
+)
+
+_Key = tuple[str, str, str, str]
+
+
+def _key(line: CostComponent) -> _Key:
+    return (line.account, line.service, line.resource, line.component)
 
 
 @dataclass(frozen=True)
-class BillChange:
-    """One line of the bill that differs between the base and the head.
+class LineChange:
+    """One bill line in the base and head bills (zero where a bill lacks it).
 
     Attributes:
-        account, service, resource, component: what the line bills.
-        base_usd: its monthly cost in the base bill (0 when added).
-        head_usd: its monthly cost in the head bill (0 when removed).
+        account, service, resource, component: the line's identity.
+        unit: the unit of the quantities.
+        base_quantity, head_quantity: monthly quantities.
+        base_usd, head_usd: monthly cost in USD.
     """
 
     account: str
     service: str
     resource: str
     component: str
+    unit: str
+    base_quantity: float
+    head_quantity: float
     base_usd: float
     head_usd: float
 
     @property
-    def delta_usd(self) -> float:
+    def change_usd(self) -> float:
         """Head minus base, USD per month."""
         return self.head_usd - self.base_usd
 
-
-def diff_estimates(base: CostEstimate, head: CostEstimate) -> list[BillChange]:
-    """Lines whose monthly cost differs by at least half a cent, base order then new lines."""
-
-    def keyed(estimate: CostEstimate) -> dict[tuple[str, str, str, str], float]:
-        lines: dict[tuple[str, str, str, str], float] = {}
-        for c in estimate.components:
-            key = (c.account, c.service, c.resource, c.component)
-            lines[key] = lines.get(key, 0.0) + c.monthly_usd
-        return lines
-
-    before, after = keyed(base), keyed(head)
-    keys = list(before) + [k for k in after if k not in before]
-    changes = [BillChange(*key, before.get(key, 0.0), after.get(key, 0.0)) for key in keys]
-    return [c for c in changes if abs(c.delta_usd) >= _CENT]
+    @property
+    def status(self) -> str:
+        """``"added"``, ``"removed"``, ``"changed"`` or ``"unchanged"`` (to the cent)."""
+        if self.base_quantity == 0 and self.base_usd == 0 and self.head_usd != 0:
+            return "added"
+        if self.head_quantity == 0 and self.head_usd == 0 and self.base_usd != 0:
+            return "removed"
+        return "changed" if round(self.change_usd, 2) != 0 else "unchanged"
 
 
-def _usd(value: float, signed: bool = False) -> str:
-    text = f"${abs(value):,.2f}"
-    if value < 0:
-        return f"-{text}"
-    return f"+{text}" if signed else text
+@dataclass(frozen=True)
+class CostDiff:
+    """Two bills side by side; ``head − base`` per line, per service and in total.
 
+    Attributes:
+        base, head: the two estimates (same month).
+        lines: every line of either bill, in base order then head-only lines.
+    """
 
-def render_diff(
-    base: CostEstimate, head: CostEstimate, *, format: DiffFormat = "table", console: Console
-) -> str | None:
-    """Print (table) or return (markdown, csv, json) the difference of two bills."""
-    changes = diff_estimates(base, head)
-    total = head.total_usd - base.total_usd
-    title = (
-        f"Monthly cost: {base.scenario_name} {_usd(base.total_usd)} -> {head.scenario_name} "
-        f"{_usd(head.total_usd)} ({_usd(total, signed=True)} per month; month {head.month}, "
-        f"prices {head.catalog_version})"
-    )
-    if format == "json":
-        rows = [{**asdict(c), "delta_usd": c.delta_usd} for c in changes]
-        return json.dumps({"summary": title, "delta_usd": total, "changes": rows}, indent=2)
-    if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            ["account", "service", "resource", "component", "base_usd", "head_usd", "delta_usd"]
+    base: CostEstimate
+    head: CostEstimate
+    lines: tuple[LineChange, ...]
+
+    @property
+    def change_usd(self) -> float:
+        """Total monthly change in USD (head − base)."""
+        return self.head.total_usd - self.base.total_usd
+
+    def changed(self) -> tuple[LineChange, ...]:
+        """The lines whose monthly cost moved by at least one cent."""
+        return tuple(line for line in self.lines if line.status != "unchanged")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every line with the columns of :data:`DIFF_COLUMNS`."""
+        import pandas as pd
+
+        rows = [{c: getattr(line, c) for c in DIFF_COLUMNS} for line in self.lines]
+        return pd.DataFrame(rows, columns=list(DIFF_COLUMNS))
+
+    def by_service(self) -> list[tuple[str, float, float]]:
+        """``(service, base_usd, head_usd)`` per service, sorted by service."""
+        totals: dict[str, list[float]] = {}
+        for line in self.lines:
+            pair = totals.setdefault(line.service, [0.0, 0.0])
+            pair[0] += line.base_usd
+            pair[1] += line.head_usd
+        return [(s, b, h) for s, (b, h) in sorted(totals.items())]
+
+    def __repr__(self) -> str:
+        return (
+            f"CostDiff(base={self.base.scenario_name!r}, head={self.head.scenario_name!r}, "
+            f"month={self.base.month}, lines_changed={len(self.changed())}, "
+            f"change_usd={self.change_usd:+,.2f})"
         )
-        for c in changes:
-            writer.writerow(
-                [
-                    c.account,
-                    c.service,
-                    c.resource,
-                    c.component,
-                    f"{c.base_usd:.2f}",
-                    f"{c.head_usd:.2f}",
-                    f"{c.delta_usd:.2f}",
-                ]
+
+
+def diff_estimates(base: CostEstimate, head: CostEstimate) -> CostDiff:
+    """Match two bills line by line.
+
+    Args:
+        base: the bill before the change.
+        head: the bill after it.
+
+    Raises:
+        ValueError: the bills are for different months or price catalogs, so a
+            difference would mix a design change with a price or growth change.
+    """
+    if base.month != head.month:
+        raise ValueError(f"bills are for months {base.month} and {head.month}; diff one month")
+    if base.catalog_version != head.catalog_version:
+        raise ValueError(
+            f"bills use different price catalogs ({base.catalog_version} and "
+            f"{head.catalog_version}); a diff would mix design and price changes"
+        )
+    merged: dict[_Key, list[CostComponent | None]] = {}
+    for side, estimate in enumerate((base, head)):
+        for line in estimate.components:
+            pair = merged.setdefault(_key(line), [None, None])
+            if pair[side] is not None:  # the same key twice in one bill: sum, never drop
+                raise ValueError(f"bill {estimate.scenario_name!r} has line {_key(line)} twice")
+            pair[side] = line
+    lines = []
+    for (account, service, resource, component), (old, new) in merged.items():
+        unit = (old or new).unit  # type: ignore[union-attr]
+        lines.append(
+            LineChange(
+                account=account,
+                service=service,
+                resource=resource,
+                component=component,
+                unit=unit,
+                base_quantity=old.quantity if old else 0.0,
+                head_quantity=new.quantity if new else 0.0,
+                base_usd=old.monthly_usd if old else 0.0,
+                head_usd=new.monthly_usd if new else 0.0,
             )
-        return buffer.getvalue()
-    if format == "markdown":
-        lines = [
-            f"**{title}**",
-            "",
-            "| service | resource | component | base | head | change |",
-            "|---|---|---|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {c.service} | {c.resource} | {c.component} | {_usd(c.base_usd)} | "
-            f"{_usd(c.head_usd)} | {_usd(c.delta_usd, signed=True)} |"
-            for c in changes
-        ]
-        if not changes:
-            lines.append("| | | no line changed | | | |")
-        return "\n".join(lines) + "\n"
-    table = Table(title=escape(title), title_justify="left")
-    for name in ("service", "resource", "component"):
-        table.add_column(name)
-    for name in ("base", "head", "change"):
-        table.add_column(name, justify="right")
-    for c in changes:
-        table.add_row(
-            escape(c.service),
-            escape(c.resource),
-            escape(c.component),
-            _usd(c.base_usd),
-            _usd(c.head_usd),
-            _usd(c.delta_usd, signed=True),
         )
-    console.print(table)
-    return None
+    return CostDiff(base=base, head=head, lines=tuple(lines))

@@ -184,8 +184,16 @@ class Cluster(ScenarioModel):
     @field_validator("kubernetes_version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        if isinstance(value, float):  # YAML reads 1.30 as 1.3
-            raise ValueError(f"write the Kubernetes version as a string, e.g. '{value:.2f}'")
+        # A number is read as the version it spells (1.34 → '1.34'), like engine_version: 16.
+        # YAML reads 1.30 as the number 1.3, so a one-decimal number is refused with a hint.
+        if isinstance(value, float):
+            text = repr(value)
+            if len(text.split(".")[1]) != 2:
+                raise ValueError(
+                    f"{value!r} reads as the number {value!r} (YAML drops trailing zeros); "
+                    f"quote the version, e.g. '{value:.2f}'"
+                )
+            return text
         return value
 
     @field_validator("kubernetes_version")

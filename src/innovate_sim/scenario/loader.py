@@ -37,6 +37,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 40
 MAX_EXTENDS_DEPTH = 10
+MAX_PROBLEMS_SHOWN = 30
+"""A message lists at most this many problems (all are in ``ScenarioError.problems``)."""
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -356,9 +358,10 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         if problem not in seen:
             seen.add(problem)
             unique.append(problem)
-    lines = [f"{where}: {message}" for where, message in unique[:8]]
-    if len(unique) > 8:
-        lines.append(f"… and {len(unique) - 8} more problems")
+    unique.sort(key=_line_order)  # one pass, read top to bottom like the file
+    lines = [f"{where}: {message}" for where, message in unique[:MAX_PROBLEMS_SHOWN]]
+    if len(unique) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"… and {len(unique) - MAX_PROBLEMS_SHOWN} more problems")
     return ScenarioError("\n".join(lines), unique)
 
 
@@ -367,6 +370,13 @@ def _problem(loc: Path_, message: str, origins: Origins, source: str) -> tuple[s
     file, line = _origin(loc, origins, source)
     where = f"{file}:{line}" if line else file
     return f"{where}: {_field(loc)}", message
+
+
+def _line_order(problem: tuple[str, str]) -> tuple[str, int]:
+    """Sort key of a ``("file:line: field", message)`` problem: file, then line."""
+    file, _, rest = problem[0].partition(":")
+    line = rest.split(":", 1)[0]
+    return (file, int(line) if line.isdigit() else 0)
 
 
 def _is_union_tag(part: str | int) -> bool:
