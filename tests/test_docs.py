@@ -195,7 +195,7 @@ def _refresh_block(block: str, outputs: dict[str, str]) -> str:
 @pytest.fixture()
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder where ``scenarios/`` is the repository's and outputs land in tmp."""
-    for folder in ("scenarios", "docs"):
+    for folder in ("scenarios", "docs", "examples", "tests"):
         (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -58,9 +58,13 @@ def load_input(path: Path, usage: Path | None = None, catalog: Path | None = Non
         from innovate_sim.importers import import_terraform
 
         result = import_terraform(path, _usage_for(path, usage))
-        errors.print(f"{path}: imported with usage file {result.usage or 'none'}", markup=False)
+        errors.print(
+            f"{path}: imported with usage file {result.usage or 'none'}",
+            markup=False,
+            soft_wrap=True,
+        )
         for line in result.notes():
-            errors.print(f"  {line}", markup=False)
+            errors.print(f"  {line}", markup=False, soft_wrap=True)
         scenario = result.scenario
     else:
         scenario = load_scenario(path)
@@ -91,16 +95,17 @@ def import_terraform_command(
         f"scenario {scenario.name!r}: environments {', '.join(scenario.environments)}, "
         f"region {scenario.region}; usage file {result.usage or 'none'}",
         markup=False,
+        soft_wrap=True,
     )
     for line in result.notes():
-        report.print(f"  {line}", markup=False)
+        report.print(f"  {line}", markup=False, soft_wrap=True)
     if out is None:
         sys.stdout.write(text)
         return
     from innovate_sim.experiments.io import atomic_write_text
 
     atomic_write_text(out, text)
-    console.print(f"wrote {out}", markup=False)
+    console.print(f"wrote {out}", markup=False, soft_wrap=True)
 
 
 def register_prices_import(prices_app: typer.Typer) -> None:
@@ -119,23 +124,26 @@ def register_prices_import(prices_app: typer.Typer) -> None:
 
         report = import_offer_files(files, region, out)
         for line in report.files:
-            console.print(line, markup=False)
+            console.print(line, markup=False, soft_wrap=True)
         counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.most_common())
-        console.print(f"price dimensions: {counts}", markup=False)
+        console.print(f"price dimensions: {counts}", markup=False, soft_wrap=True)
         for conflict in report.conflicts:
-            console.print(f"conflict: {conflict}", markup=False)
+            console.print(f"conflict: {conflict}", markup=False, soft_wrap=True)
         console.print(
             f"wrote {len(report.written)} prices to {out}/prices_{region}.csv "
             f"in {report.seconds:.2f} s (peak RSS {report.peak_rss_mib:.0f} MiB)",
             markup=False,
+            soft_wrap=True,
         )
         if report.missing:
             console.print(
                 f"not in these files ({len(report.missing)} keys of the bundled us-east-1 "
                 f"catalog): {', '.join(report.missing)}",
                 markup=False,
+                soft_wrap=True,
             )
         console.print(
             f"use it: pricing.catalog: {out} (scenario) or --catalog {out} (cost, prices)",
             markup=False,
+            soft_wrap=True,
         )

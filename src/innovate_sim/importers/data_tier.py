@@ -102,7 +102,7 @@ def _backups(ctx: Context, db: TfResource) -> dict[str, Any]:
         ctx.assume(
             "database.backups.export_to_s3",
             f"the AWS Backup plan(s) {', '.join(p.address for p in plans)} export the database's "
-            f"snapshot to S3 ({per_month:g} exports a month from their cron schedules)",
+            f"snapshot to S3 on their cron schedules: {per_month:g} per month",
         )
     return backups
 

@@ -167,15 +167,15 @@ def _paths_below(data: Any, path: tuple[str | int, ...]) -> list[tuple[str | int
 
 
 def _not_modelled(ctx: Context, kinds: Mapping[str, str]) -> tuple[str, ...]:
-    """Recognised resources left out of the scenario, with what that omits."""
+    """Recognised resources left out of the scenario, with what that omits, grouped by reason."""
     used = set(ctx.origins.values())
-    notes = []
+    groups: dict[str, list[str]] = {}
     for resource in ctx.plan.resources:
         if kinds[resource.address] == "not-modelled":
-            notes.append(f"{resource.address}: {NOT_MODELLED[resource.type]}")
+            groups.setdefault(NOT_MODELLED[resource.type], []).append(resource.address)
         elif resource.type in _READ_IF_RELEVANT and resource.address not in used:
-            notes.append(f"{resource.address}: {_READ_IF_RELEVANT[resource.type]}")
-    return tuple(notes)
+            groups.setdefault(_READ_IF_RELEVANT[resource.type], []).append(resource.address)
+    return tuple(f"{', '.join(addresses)}: {reason}" for reason, addresses in groups.items())
 
 
 #: Mapped types whose instances matter only when they hold what the importer reads.
