@@ -340,3 +340,69 @@ def test_check_gates_a_plan(tmp_path: Path) -> None:
     done = cli("check", str(PLAN), "--usage", str(USAGE), "-n", "2", "--seed", "1")
     assert done.returncode in (0, 1, 3), done.stderr
     assert "scenario prod" in done.stdout and "monthly_cost_usd" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            [resource("aws_rds_cluster", "db", {"engine": "aurora-postgresql"})],
+            r"aws_rds_cluster\.db: engine 'aurora-postgresql' is not modelled",
+        ),
+        (
+            [resource("aws_lb", "nlb", {"load_balancer_type": "network"})],
+            r"aws_lb\.nlb: a network load balancer is not modelled",
+        ),
+        ([resource("aws_vpc", "second", {})], r"2 VPCs \(aws_vpc\.main, aws_vpc\.second\)"),
+        (
+            [
+                resource(
+                    "aws_vpc_endpoint",
+                    "x",
+                    {
+                        "vpc_endpoint_type": "Interface",
+                        "service_name": "com.amazonaws.us-east-1.glue",
+                    },
+                )
+            ],
+            r"interface endpoint service 'glue' is not modelled",
+        ),
+    ],
+)
+def test_what_the_model_cannot_hold_is_refused_at_its_resource(
+    extra: list[dict[str, Any]], message: str
+) -> None:
+    with pytest.raises(TerraformImportError, match=message):
+        import_terraform(minimal_plan(extra))
+
+
+def test_a_multi_az_db_cluster_and_separate_routes() -> None:
+    extra = [
+        resource("aws_nat_gateway", "this", {"id": "nat-1"}, index=0),
+        resource("aws_nat_gateway", "this", {"id": "nat-2"}, index=1),
+        resource("aws_route", "egress", {"nat_gateway_id": "nat-1"}),
+        resource(
+            "aws_rds_cluster",
+            "db",
+            {
+                "engine": "postgres",
+                "engine_version": "16.4",
+                "db_cluster_instance_class": "db.m6g.large",
+                "allocated_storage": 400,
+                "storage_type": "gp3",
+                "backup_retention_period": 14,
+                "availability_zone": "us-east-1b",
+            },
+        ),
+    ]
+    result = import_terraform(minimal_plan(extra))
+    env = result.scenario.environments["staging"]
+    assert env.network.nat_gateways == "single"  # two NATs, the routes use one
+    db = env.database
+    assert db is not None and db.deployment == "multi-az-cluster"
+    assert (db.engine_version, db.storage.allocated_gb, db.backups.retention_days) == (
+        "16",
+        400,
+        14,
+    )
+    assert db.primary_az == 1
