@@ -24,7 +24,7 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _print_version(value: bool) -> None:
     if value:
-        from innovate_sim import __version__
+        from innovate_sim._version import __version__
 
         console.print(f"innovate-sim {__version__}")
         raise typer.Exit(0)

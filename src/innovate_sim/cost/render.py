@@ -13,7 +13,7 @@ from rich.table import Table
 
 from innovate_sim.cost.components import CostComponent, CostEstimate
 from innovate_sim.cost.diff import DIFF_COLUMNS, CostDiff
-from innovate_sim.pricing.render import format_usd
+from innovate_sim.formatting import format_unit_price, format_usd
 
 __all__ = ["FORMATS", "render_diff", "render_estimate"]
 
@@ -21,10 +21,6 @@ Format = Literal["table", "csv", "json", "markdown"]
 
 #: Output formats of :func:`render_estimate` and :func:`render_diff`.
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
-
-
-def _money(usd: float) -> str:
-    return f"${usd:,.2f}" if usd >= 0 else f"-${-usd:,.2f}"
 
 
 def _signed(usd: float) -> str:
@@ -47,7 +43,7 @@ def _md_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
 
 def _estimate_markdown(estimate: CostEstimate) -> str:
     parts = [
-        f"### Monthly cost: {estimate.scenario_name} — {_money(estimate.total_usd)}",
+        f"### Monthly cost: {estimate.scenario_name} — {format_usd(estimate.total_usd)}",
         "",
         f"Month {estimate.month} (730 h), prices `{estimate.catalog_version}`, list prices in "
         "USD. Quantities are steady state (the cluster sized at the month's mean demand).",
@@ -55,10 +51,10 @@ def _estimate_markdown(estimate: CostEstimate) -> str:
         _md_table(
             ["account", "service", "monthly"],
             [
-                [row["account"], row["service"], _money(row["monthly_usd"])]
+                [row["account"], row["service"], format_usd(row["monthly_usd"])]
                 for row in estimate.by("account", "service").to_dict("records")
             ]
-            + [["**total**", "", f"**{_money(estimate.total_usd)}**"]],
+            + [["**total**", "", f"**{format_usd(estimate.total_usd)}**"]],
             right={2},
         ),
         "",
@@ -73,8 +69,8 @@ def _estimate_markdown(estimate: CostEstimate) -> str:
                     c.component,
                     _quantity(c.quantity),
                     c.unit,
-                    format_usd(c.price.usd),
-                    _money(c.monthly_usd),
+                    format_unit_price(c.price.usd),
+                    format_usd(c.monthly_usd),
                 ]
                 for c in estimate.components
             ],
@@ -113,8 +109,8 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
                 escape(line.component),
                 _quantity(line.quantity),
                 escape(line.unit),
-                format_usd(line.price.usd),
-                _money(line.monthly_usd),
+                format_unit_price(line.price.usd),
+                format_usd(line.monthly_usd),
             )
         subtotal = sum(line.monthly_usd for line in items)
         table.add_row(
@@ -124,11 +120,11 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
             "",
             "",
             "",
-            f"[italic]{_money(subtotal)}[/italic]",
+            f"[italic]{format_usd(subtotal)}[/italic]",
         )
     table.add_section()
     total = sum(line.monthly_usd for line in lines)
-    table.add_row("[bold]total[/bold]", "", "", "", "", "", f"[bold]{_money(total)}[/bold]")
+    table.add_row("[bold]total[/bold]", "", "", "", "", "", f"[bold]{format_usd(total)}[/bold]")
     return table
 
 
@@ -145,7 +141,7 @@ def _print_tables(estimate: CostEstimate, console: Console) -> None:
     by_account = sorted(estimate.components, key=lambda c: c.account)
     for account, group in groupby(by_account, key=lambda c: c.account):
         console.print(_account_table(account, list(group)))
-    console.print(f"[bold]Grand total: {_money(estimate.total_usd)} per month[/bold]")
+    console.print(f"[bold]Grand total: {format_usd(estimate.total_usd)} per month[/bold]")
 
 
 def _json(estimate: CostEstimate) -> str:
@@ -217,8 +213,8 @@ def _diff_rows(diff: CostDiff, everything: bool) -> list[list[str]]:
             line.account,
             line.resource,
             line.component,
-            _money(line.base_usd),
-            _money(line.head_usd),
+            format_usd(line.base_usd),
+            format_usd(line.head_usd),
             _signed(line.change_usd),
         ]
         for line in sorted(lines, key=lambda x: -abs(x.change_usd))
@@ -229,14 +225,14 @@ def _diff_heading(diff: CostDiff) -> str:
     base, head = diff.base, diff.head
     return (
         f"{head.scenario_name} vs {base.scenario_name}: {_signed(diff.change_usd)} per month "
-        f"({_money(base.total_usd)} → {_money(head.total_usd)}), month {base.month} (730 h), "
-        f"prices {base.catalog_version}"
+        f"({format_usd(base.total_usd)} → {format_usd(head.total_usd)}), "
+        f"month {base.month} (730 h), prices {base.catalog_version}"
     )
 
 
 def _diff_markdown(diff: CostDiff) -> str:
     services = [
-        [s, _money(b), _money(h), _signed(h - b)]
+        [s, format_usd(b), format_usd(h), _signed(h - b)]
         for s, b, h in diff.by_service()
         if round(h - b, 2) != 0
     ]
@@ -244,7 +240,7 @@ def _diff_markdown(diff: CostDiff) -> str:
         f"### Monthly cost change: {_signed(diff.change_usd)}",
         "",
         f"`{diff.head.scenario_name}` against `{diff.base.scenario_name}`: "
-        f"{_money(diff.base.total_usd)} → {_money(diff.head.total_usd)} per month "
+        f"{format_usd(diff.base.total_usd)} → {format_usd(diff.head.total_usd)} per month "
         f"(month {diff.base.month}, 730 h; list prices `{diff.base.catalog_version}`, USD).",
         "",
         _md_table(["service", "base", "head", "change"], services, right={1, 2, 3})
@@ -304,8 +300,8 @@ def _print_diff(diff: CostDiff, console: Console) -> None:
         "",
         "",
         "",
-        _money(diff.base.total_usd),
-        _money(diff.head.total_usd),
+        format_usd(diff.base.total_usd),
+        format_usd(diff.head.total_usd),
         f"[bold]{_signed(diff.change_usd)}[/bold]",
     )
     console.print(table)

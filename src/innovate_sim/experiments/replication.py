@@ -78,7 +78,7 @@ def run_replication(
         outcome.wall_time_s = time.perf_counter() - started
         return outcome
     horizon = scenario.horizon
-    outcome.events = next(model.sim.env._eid)  # events scheduled (simpy keeps a counter)
+    outcome.events = model.sim.events_scheduled
     if timeline:
         outcome.timeline = {}
     for name, env in model.environments.items():

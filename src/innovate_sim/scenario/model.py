@@ -208,10 +208,6 @@ class Scenario(ScenarioModel):
         if event.fail in ("node", "spot-interruption", "eks-control-plane") and env.cluster is None:
             raise _at((*where, "fail"), "the environment has no cluster")
 
-    def environment_account(self, environment: str) -> str:
-        """The account an environment belongs to."""
-        return self.environments[environment].account
-
     def content_hash(self) -> str:
         """A short, stable hash of the validated content (not of the file's formatting)."""
         payload = json.dumps(self.model_dump(mode="json", exclude={"extends"}), sort_keys=True)
