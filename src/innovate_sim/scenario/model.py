@@ -13,7 +13,14 @@ from innovate_sim.scenario.base import located as _at
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
-from innovate_sim.scenario.types import Duration, Fraction, Money, Name, PositiveDuration
+from innovate_sim.scenario.types import (
+    NAME_PATTERN,
+    Duration,
+    Fraction,
+    Money,
+    Name,
+    PositiveDuration,
+)
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
 
@@ -37,7 +44,8 @@ class Account(ScenarioModel):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
         # The schema also accepts the shorthand: the account's name alone.
-        return {"anyOf": [handler(core_schema), {"type": "string"}]}
+        shorthand = {"type": "string", "pattern": NAME_PATTERN}
+        return {"anyOf": [handler(core_schema), shorthand]}
 
 
 class Targets(ScenarioModel):
