@@ -12,7 +12,7 @@ With flat demand and no failures the accrued bill therefore equals
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,10 +23,11 @@ from innovate_sim.cost.estimate import (
     network_volumes,
     scenario_catalog,
 )
-from innovate_sim.cost.sizing import ClusterPlan
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import HOURS_PER_MONTH, zone_name
+from innovate_sim.workload.sizing import ClusterPlan
+from innovate_sim.workload.topology import Topology, topologies
 
 __all__ = ["CostRow", "NodeUsage", "accrued_rows", "static_rows"]
 
@@ -77,7 +78,7 @@ def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
                 requests=base.requests,
                 mean_rps=base.mean_rps,
                 plan=ClusterPlan((), base.plan.replicas, {}),
-                network=network_volumes(env, base.requests, 0),
+                network=network_volumes(env, Topology.of(name, env), base.requests, 0),
                 storage_gb=base.storage_gb,
             )
         # a horizon that ends inside this month accrues that share of it
@@ -108,7 +109,7 @@ def static_rows(scenario: Scenario) -> tuple[CostRow, ...]:
 def accrued_rows(
     scenario: Scenario,
     nodes: Iterable[NodeUsage],
-    launches: dict[tuple[str, int], int],
+    launches: Mapping[tuple[str, int, int], int],
     catalog: PriceCatalog | None = None,
 ) -> list[CostRow]:
     """Cost lines of the simulated nodes and image pulls of one replication.
@@ -116,7 +117,7 @@ def accrued_rows(
     Args:
         scenario: the scenario.
         nodes: node-hours by month and kind.
-        launches: nodes launched by (environment, month).
+        launches: nodes launched by (environment, month, AZ index).
         catalog: prices in effect (default: the scenario's).
     """
     catalog = catalog or scenario_catalog(scenario)
@@ -125,9 +126,10 @@ def accrued_rows(
         env = scenario.environments[use.environment]
         assert env.cluster is not None
         volume = env.cluster.node_pools[use.pool].root_volume
-        zone = "abcdef"[use.zone]
         spot = "/spot" if use.capacity_type == "spot" else ""
-        resource = f"{use.environment}/node/{use.pool}/{use.instance_type}/az-{zone}{spot}"
+        resource = (
+            f"{use.environment}/node/{use.pool}/{use.instance_type}/{zone_name(use.zone)}{spot}"
+        )
         rows.append(
             (
                 use.month,
@@ -156,30 +158,33 @@ def accrued_rows(
                 gb_months * ebs.usd,
             )
         )
-    for (name, month), count in sorted(launches.items()):
+    topology = topologies(scenario)
+    pulls: dict[tuple[str, int, str], int] = {}
+    for (name, month, zone), count in sorted(launches.items()):
+        route = topology[name].image_pull_route(zone)
+        if route is not None:
+            pulls[(name, month, route)] = pulls.get((name, month, route), 0) + count
+    for (name, month, resource), count in pulls.items():
         env = scenario.environments[name]
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        if env.network.endpoints.has_ecr:
-            price = catalog.price("VPC", "Interface VPC endpoint data processed (first 1 PB)")
-            service, resource = "VPC", f"{name}/vpc-endpoint/ecr.dkr"
-        elif env.network.nat_gateways != "none":
-            price = catalog.price("VPC", "NAT Gateway data processed")
-            service, resource = "VPC", f"{name}/nat-gateway"
-        else:
-            continue
+        sku = (
+            "Interface VPC endpoint data processed (first 1 PB)"
+            if topology[name].image_pulls_in_vpc
+            else "NAT Gateway data processed"
+        )
         rows.append(
             (
                 month,
                 env.account,
                 name,
-                service,
+                "VPC",
                 resource,
                 f"Image pulls for {count} node launches (GB)",
                 gb,
                 "GB",
-                gb * price.usd,
+                gb * catalog.price("VPC", sku).usd,
             )
         )
     return rows

@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario.base import LocatedError
+from innovate_sim.scenario.catalog_checks import check_against_catalog
 from innovate_sim.scenario.failures import Failures
 from innovate_sim.scenario.model import Scenario
 
@@ -322,10 +323,17 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scena
 
 
 def _validate(data: dict[str, Any], origins: Origins, source: str) -> Scenario:
+    """Parse, then check what the parsed scenario names against the price catalog."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _scenario_error(exc, origins, source) from None
+    try:
+        check_against_catalog(scenario)
+    except LocatedError as exc:
+        where, message = _problem(exc.loc, str(exc), origins, source)
+        raise ScenarioError(f"{where}: {message}", [(where, message)]) from None
+    return scenario
 
 
 def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> ScenarioError:
@@ -348,9 +356,7 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         elif isinstance(cause, ValueError):
             message = str(cause)
         message = _explain(error["type"], message, error, loc)
-        file, line = _origin(loc, origins, source)
-        where = f"{file}:{line}" if line else file
-        problems.append((f"{where}: {_field(loc)}", message))
+        problems.append(_problem(loc, message, origins, source))
     seen: set[tuple[str, str]] = set()
     unique = []
     for problem in problems:
@@ -369,6 +375,13 @@ def _line_order(problem: tuple[str, str]) -> tuple[str, int]:
     file, _, rest = problem[0].partition(":")
     line = rest.split(":", 1)[0]
     return (file, int(line) if line.isdigit() else 0)
+
+
+def _problem(loc: Path_, message: str, origins: Origins, source: str) -> tuple[str, str]:
+    """``("file:line: field", message)`` for a problem at ``loc``."""
+    file, line = _origin(loc, origins, source)
+    where = f"{file}:{line}" if line else file
+    return f"{where}: {_field(loc)}", message
 
 
 def _is_union_tag(part: str | int) -> bool:

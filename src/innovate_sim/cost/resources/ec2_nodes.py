@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from innovate_sim.cost.components import CostComponent
-from innovate_sim.cost.resources.base import Resource, zone_name
-from innovate_sim.cost.sizing import PlannedNode
+from innovate_sim.cost.resources.base import Resource
 from innovate_sim.pricing import CapacityType, PriceCatalog
 from innovate_sim.scenario.cluster import RootVolume
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import HOURS_PER_MONTH, zone_name
+from innovate_sim.workload.sizing import PlannedNode
 
 __all__ = ["NodeGroup", "node_groups"]
 
@@ -84,7 +84,7 @@ def node_groups(
     Args:
         account: the paying account.
         environment: the environment name.
-        nodes: the planned nodes (see :func:`innovate_sim.cost.sizing.plan_cluster`).
+        nodes: the planned nodes (see :func:`innovate_sim.workload.sizing.plan_cluster`).
         root_volumes: root volume of each pool.
     """
     counts: Counter[tuple[str, int, str, CapacityType]] = Counter(
