@@ -336,6 +336,9 @@ def _validate(data: dict[str, Any], origins: Origins, source: str) -> Scenario:
     return scenario
 
 
+Scenario.validate_data = staticmethod(lambda data, source: _validate(data, {}, source))  # type: ignore[assignment]
+
+
 def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> ScenarioError:
     problems: list[tuple[str, str]] = []
     for error in exc.errors(include_url=False):
