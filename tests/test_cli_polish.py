@@ -145,3 +145,47 @@ def test_errors_of_a_file_come_in_one_pass_sorted_by_line(tmp_path: Path) -> Non
     lines = [int(where.split(":")[1]) for where, _ in caught.value.problems]
     assert len(lines) >= 3
     assert lines == sorted(lines)
+
+
+# -- Python API -----------------------------------------------------------------------------
+
+
+def test_scenario_repr_is_short() -> None:
+    text = repr(isim.load_scenario(PROD))
+    assert text.startswith("Scenario(name='prod', environments=['prod']")
+    assert len(text) < 200
+
+
+def test_with_edits_by_dotted_path_and_equals_the_variant_file() -> None:
+    prod = isim.load_scenario(PROD)
+    edited = prod.with_({"environments.prod.network.nat_gateways": "single"})
+    variant = isim.load_scenario(SINGLE_NAT)
+    assert edited.model_dump(exclude={"name", "description"}) == variant.model_dump(
+        exclude={"name", "description"}
+    )
+    assert prod.environments["prod"].network.nat_gateways != "single"  # the original is frozen
+    month = prod.with_(horizon="1mo", replications=50)
+    assert (month.horizon, month.replications) == (730.0, 50)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"environments.prod.network.nat_gatways": "single"}, "did you mean 'nat_gateways'"),
+        ({"horizon": "5 parsecs"}, "horizon: cannot read '5 parsecs' as a duration"),
+        ({"chaos.3.at": "1d"}, "chaos.3: no item '3'"),
+        ({"environments..network": 1}, "not a dotted path"),
+    ],
+)
+def test_with_names_the_bad_path(change: dict[str, object], words: str) -> None:
+    with pytest.raises(isim.ScenarioError, match=re.escape(words)):
+        isim.load_scenario(PROD).with_(change)
+
+
+def test_bills_and_diffs_render_in_jupyter() -> None:
+    base = isim.estimate_cost(isim.load_scenario(PROD))
+    head = isim.estimate_cost(isim.load_scenario(SINGLE_NAT))
+    html = base._repr_html_()
+    assert "<table" in html and f"${base.total_usd:,.2f}" in html
+    diff_html = isim.diff_estimates(base, head)._repr_html_()
+    assert "-48.21 USD per month" in diff_html and "nat-gateway/az-b" in diff_html

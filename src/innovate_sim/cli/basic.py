@@ -39,9 +39,9 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor completion and validation)."""
-    from innovate_sim.scenario import scenario_json_schema
+    from innovate_sim.cli.schema import editor_schema
 
-    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(editor_schema(), indent=2) + "\n")
 
 
 prices_app = typer.Typer(

@@ -112,6 +112,20 @@ class CostDiff:
             pair[1] += line.head_usd
         return [(s, b, h) for s, (b, h) in sorted(totals.items())]
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the change in total, then the lines that moved, largest first."""
+        frame = self.to_frame()
+        frame = frame[frame["change_usd"].round(2) != 0]
+        frame = frame.reindex(frame["change_usd"].abs().sort_values(ascending=False).index)
+        table = frame.drop(columns=["base_quantity", "head_quantity"]).to_html(
+            index=False, float_format=lambda usd: f"{usd:,.2f}", border=0
+        )
+        return (
+            f"<p><b>{self.head.scenario_name}</b> vs <b>{self.base.scenario_name}</b>: "
+            f"{self.change_usd:+,.2f} USD per month (month {self.base.month}; prices "
+            f"{self.base.catalog_version})</p>{table}"
+        )
+
     def __repr__(self) -> str:
         return (
             f"CostDiff(base={self.base.scenario_name!r}, head={self.head.scenario_name!r}, "

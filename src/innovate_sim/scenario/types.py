@@ -60,7 +60,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[a-zA-Z]+.*$",
+            "pattern": units.DURATION_PATTERN,
             "description": "A duration with a unit: '90s', '5m', '2h', '7d', '1y', '1h30m'.",
             "examples": ["90s", "5m", "2h", "1y"],
         }
@@ -248,6 +248,8 @@ ZoneRef = Annotated[
 """An Availability Zone, stored as a 0-based index into the environment's AZs."""
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: The pattern every name (account, environment, node pool, workload) matches.
+NAME_PATTERN = _NAME.pattern
 
 
 def _check_name(value: str) -> str:
