@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from innovate_sim.pricing import _loader
+from innovate_sim.pricing.instances import InstanceSpec
 from innovate_sim.pricing.offer_files import OfferRow, read_offer_file
 from innovate_sim.pricing.offer_rules import LOCATIONS, Target, is_relevant, match_row
 
@@ -137,12 +138,12 @@ def _take(
     if target is None:
         report.counts["no rule (not used by the model)"] += 1
         return
-    if row.price == 0 and target.sku != "Gateway VPC endpoint (S3, DynamoDB)":
+    if row.price == 0:
         report.counts["free-tier dimension priced 0 (skipped)"] += 1
         return
     key = f"{target.service}/{target.sku}"
     known = rows.get(key)
-    if known is not None and known[0].priority >= target.priority:
+    if known is not None:  # the first SKU read for a key wins; a different price is reported
         if abs(known[1].price - row.price) > 1e-12:
             report.conflicts.append(
                 f"{key}: SKU {known[1].sku} {known[1].price:g} kept, "
@@ -252,7 +253,7 @@ def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, s
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def _write_specs(path: Path, specs: list, region: str) -> None:
+def _write_specs(path: Path, specs: list[InstanceSpec], region: str) -> None:
     rows = []
     for spec in specs:
         rows.append(

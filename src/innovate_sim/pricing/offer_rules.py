@@ -48,7 +48,6 @@ class Target:
     sku: str
     unit: str
     scale: float = 1.0
-    priority: int = 0
 
 
 def usage_type(attributes: Mapping[str, str]) -> str:
