@@ -117,8 +117,25 @@ def import_offer_files(paths: Iterable[str | Path], region: str, out: str | Path
     prices = _catalog_rows(rows, region)
     _write(Path(out), region, prices, report)
     report.seconds = time.perf_counter() - started
-    report.peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.peak_rss_mib = _peak_rss_mib()
     return report
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    ``VmHWM`` of ``/proc/self/status`` where there is one: ``getrusage``'s
+    ``ru_maxrss`` survives ``exec``, so a command started by a big process would
+    report its parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _take(
