@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from innovate_sim.aws.build import Model, build_model
-from innovate_sim.aws.cluster import READY, Cluster, Node, Pod
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import READY, Node, Pod
 from innovate_sim.metrics import observe
 from innovate_sim.scenario import scenario_from_dict
 

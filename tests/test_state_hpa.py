@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from innovate_sim.aws.cluster import Cluster, WorkloadState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import WorkloadState
 from innovate_sim.aws.hpa import Hpa, set_replicas
 from innovate_sim.aws.infrastructure import ControlPlane, Region, Zone
 from innovate_sim.engine import Simulation

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from innovate_sim.aws.cluster import READY, Cluster, PoolState, WorkloadState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import READY, PoolState, WorkloadState
 from innovate_sim.aws.infrastructure import ControlPlane, Region
 from innovate_sim.aws.infrastructure import Zone as AwsZone
 from innovate_sim.aws.karpenter import Karpenter

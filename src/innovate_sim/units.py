@@ -26,6 +26,7 @@ __all__ = [
     "SECONDS_PER_HOUR",
     "format_duration",
     "month_of",
+    "month_share",
     "month_window_h",
     "months_spanned",
     "parse_cpu",
@@ -69,6 +70,12 @@ def month_window_h(month: int) -> tuple[float, float]:
 def months_spanned(horizon_h: float) -> int:
     """Number of 730-hour months a horizon of ``horizon_h`` hours touches (at least 1)."""
     return max(1, -int(-horizon_h // HOURS_PER_MONTH))
+
+
+def month_share(horizon_h: float, month: int) -> float:
+    """Share of 730-hour month ``month`` (from 1) inside a horizon of ``horizon_h`` hours."""
+    start = (month - 1) * HOURS_PER_MONTH
+    return max(0.0, min(1.0, (horizon_h - start) / HOURS_PER_MONTH))
 
 
 def split_by_month(start_h: float, end_h: float) -> list[tuple[int, float]]:

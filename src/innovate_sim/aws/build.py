@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from innovate_sim.aws.cluster import Cluster, PoolState, WorkloadState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import PoolState, WorkloadState
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import (

@@ -15,7 +15,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import READY, RUNNING, WorkloadState
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter

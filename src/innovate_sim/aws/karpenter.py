@@ -25,7 +25,8 @@ from __future__ import annotations
 import math
 from functools import partial
 
-from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream

@@ -8,7 +8,10 @@ first.
 
 from __future__ import annotations
 
-from innovate_sim.aws.cluster import RUNNING, Cluster, Node
+from dataclasses import dataclass
+
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import RUNNING, Node
 from innovate_sim.aws.karpenter import Karpenter
 from innovate_sim.engine import Simulation
 from innovate_sim.rng import Stream
@@ -16,10 +19,11 @@ from innovate_sim.rng import Stream
 __all__ = ["NodeLifecycle"]
 
 
+@dataclass(eq=False)
 class NodeLifecycle:
     """Arms a running node's failure, Spot interruption and expiry timers.
 
-    Args:
+    Attributes:
         sim: the simulation.
         cluster: the cluster the nodes belong to.
         karpenter: the cluster's Karpenter (``None``: no Spot notices, no expiry).
@@ -30,23 +34,13 @@ class NodeLifecycle:
             instance type's Spot Advisor rate.
     """
 
-    def __init__(
-        self,
-        sim: Simulation,
-        cluster: Cluster,
-        karpenter: Karpenter | None,
-        failure_stream: Stream,
-        failure_rate_per_h: float,
-        spot_stream: Stream,
-        spot_rate_per_h: float | None,
-    ) -> None:
-        self.sim = sim
-        self.cluster = cluster
-        self.karpenter = karpenter
-        self.failure_stream = failure_stream
-        self.failure_rate_per_h = failure_rate_per_h
-        self.spot_stream = spot_stream
-        self.spot_rate_per_h = spot_rate_per_h
+    sim: Simulation
+    cluster: Cluster
+    karpenter: Karpenter | None
+    failure_stream: Stream
+    failure_rate_per_h: float
+    spot_stream: Stream
+    spot_rate_per_h: float | None
 
     def spot_rate(self, node: Node) -> float:
         """Spot interruptions per hour of ``node``."""

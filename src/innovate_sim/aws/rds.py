@@ -342,6 +342,7 @@ class Database:
         self.sim.after(duration_h, back)
 
 
+@dataclass(eq=False)
 class Maintenance:
     """The database's maintenance: OS patches and engine upgrades, applied in the weekly window.
 
@@ -349,24 +350,17 @@ class Maintenance:
     of maintenance becoming due; it is applied at the start of the next
     weekly window.
 
-    Args:
+    Attributes:
         database: the database.
         window_start_h: start of the weekly window (hours after Monday 00:00).
         patch_downtime: draws a Single-AZ patch downtime (hours).
         upgrade_duration: draws an engine upgrade's duration (hours).
     """
 
-    def __init__(
-        self,
-        database: Database,
-        window_start_h: float,
-        patch_downtime: Callable[[], float],
-        upgrade_duration: Callable[[], float],
-    ) -> None:
-        self.database = database
-        self.window_start_h = window_start_h
-        self.patch_downtime = patch_downtime
-        self.upgrade_duration = upgrade_duration
+    database: Database
+    window_start_h: float
+    patch_downtime: Callable[[], float]
+    upgrade_duration: Callable[[], float]
 
     def os_patch_due(self) -> None:
         """An OS patch is due: apply it in the next window."""

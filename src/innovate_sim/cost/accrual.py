@@ -23,9 +23,12 @@ from innovate_sim.cost.estimate import (
     network_volumes,
     scenario_catalog,
 )
+from innovate_sim.cost.resources.ec2_nodes import node_lines
+from innovate_sim.cost.resources.nat import DATA_PROCESSED_SKU as NAT_DATA_SKU
+from innovate_sim.cost.resources.vpc_endpoints import DATA_PROCESSED_SKU as ENDPOINT_DATA_SKU
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
-from innovate_sim.units import HOURS_PER_MONTH, zone_name
+from innovate_sim.units import HOURS_PER_MONTH, month_share, months_spanned
 from innovate_sim.workload.sizing import ClusterPlan
 from innovate_sim.workload.topology import Topology, topologies
 
@@ -51,13 +54,7 @@ class NodeUsage:
 
 def months_of(scenario: Scenario) -> int:
     """Number of 730-hour months the horizon touches."""
-    return max(1, -int(-scenario.horizon // HOURS_PER_MONTH))
-
-
-def month_fraction(scenario: Scenario, month: int) -> float:
-    """Share of 730-hour month ``month`` (from 1) inside the horizon."""
-    start = (month - 1) * HOURS_PER_MONTH
-    return max(0.0, min(1.0, (scenario.horizon - start) / HOURS_PER_MONTH))
+    return months_spanned(scenario.horizon)
 
 
 def horizon_months(scenario: Scenario) -> float:
@@ -82,7 +79,7 @@ def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
                 storage_gb=base.storage_gb,
             )
         # a horizon that ends inside this month accrues that share of it
-        share = month_fraction(scenario, month)
+        share = month_share(scenario.horizon, month)
         for resource in build_resources(scenario, catalog, month, usage):
             for line in resource.components(catalog):
                 rows.append(
@@ -126,38 +123,30 @@ def accrued_rows(
         env = scenario.environments[use.environment]
         assert env.cluster is not None
         volume = env.cluster.node_pools[use.pool].root_volume
-        spot = "/spot" if use.capacity_type == "spot" else ""
-        resource = (
-            f"{use.environment}/node/{use.pool}/{use.instance_type}/{zone_name(use.zone)}{spot}"
-        )
-        rows.append(
-            (
-                use.month,
-                env.account,
-                use.environment,
-                "EC2",
-                resource,
-                f"Instance usage (Linux, {use.capacity_type}, {use.instance_type})",
-                use.hours,
-                "hours",
-                use.hours * use.price_usd_per_hour,
-            )
+        instance, disk = node_lines(
+            use.environment,
+            use.pool,
+            use.zone,
+            use.instance_type,
+            use.capacity_type,
+            volume,
+            use.hours,
         )
         ebs = catalog.price("EBS", f"{volume.type} storage")
-        gb_months = volume.size_gb * use.hours / HOURS_PER_MONTH
-        rows.append(
-            (
-                use.month,
-                env.account,
-                use.environment,
-                "EBS",
-                resource,
-                f"Root volume storage ({volume.type}, {volume.size_gb} GB)",
-                gb_months,
-                "GB-month",
-                gb_months * ebs.usd,
+        for line, usd in ((instance, use.price_usd_per_hour), (disk, ebs.usd)):
+            rows.append(
+                (
+                    use.month,
+                    env.account,
+                    use.environment,
+                    line.service,
+                    line.resource,
+                    line.component,
+                    line.quantity,
+                    line.unit,
+                    line.quantity * usd,
+                )
             )
-        )
     topology = topologies(scenario)
     pulls: dict[tuple[str, int, str], int] = {}
     for (name, month, zone), count in sorted(launches.items()):
@@ -169,11 +158,7 @@ def accrued_rows(
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        sku = (
-            "Interface VPC endpoint data processed (first 1 PB)"
-            if topology[name].image_pulls_in_vpc
-            else "NAT Gateway data processed"
-        )
+        sku = ENDPOINT_DATA_SKU if topology[name].image_pulls_in_vpc else NAT_DATA_SKU
         rows.append(
             (
                 month,

@@ -9,8 +9,11 @@ the cluster keeps no accounts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from innovate_sim.aws.build import Model
-from innovate_sim.aws.cluster import Cluster, Node, Pod
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import Node, Pod
 from innovate_sim.cost.accrual import NodeUsage
 from innovate_sim.scenario.defaults import default
 from innovate_sim.units import month_of, split_by_month
@@ -134,18 +137,18 @@ class OpenCostLedger:
                 self._charge_pod(pod, node, end_h)
 
 
+@dataclass(frozen=True)
 class ClusterCosts:
-    """Node usage, launches and OpenCost allocation of one environment's cluster.
+    """Node usage, launches and OpenCost allocation of one environment's cluster."""
 
-    Args:
-        environment: the environment's name.
-        cluster: its simulated cluster.
-    """
+    environment: str
+    usage: NodeUsageRecorder
+    ledger: OpenCostLedger
 
-    def __init__(self, environment: str, cluster: Cluster) -> None:
-        self.environment = environment
-        self.usage = NodeUsageRecorder(environment, cluster)
-        self.ledger = OpenCostLedger(cluster)
+    @classmethod
+    def attach(cls, environment: str, cluster: Cluster) -> ClusterCosts:
+        """Subscribe both recorders to ``cluster`` of environment ``environment``."""
+        return cls(environment, NodeUsageRecorder(environment, cluster), OpenCostLedger(cluster))
 
     def reduce(
         self, horizon_h: float
@@ -175,7 +178,7 @@ class ClusterCosts:
 def observe_costs(model: Model) -> dict[str, ClusterCosts]:
     """Subscribe the cost recorders to every cluster of ``model`` (before it runs)."""
     return {
-        name: ClusterCosts(name, env.cluster)
+        name: ClusterCosts.attach(name, env.cluster)
         for name, env in model.environments.items()
         if env.cluster is not None
     }

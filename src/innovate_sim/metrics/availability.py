@@ -30,7 +30,7 @@ import numpy as np
 
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.service import ServiceState
-from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR
+from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR, months_spanned
 from innovate_sim.workload.demand import DemandCurve
 
 __all__ = ["AvailabilityRecorder", "Incident"]
@@ -71,7 +71,7 @@ class AvailabilityRecorder:
         self.curve = curve
         self.threshold = threshold
         self.horizon_h = horizon_h
-        self.months = max(1, math.ceil(horizon_h / HOURS_PER_MONTH - 1e-9))
+        self.months = months_spanned(horizon_h)
         self.demand_by_month = [0.0] * self.months
         self.lost_by_month = [0.0] * self.months
         self.below_threshold_h = 0.0

@@ -23,6 +23,7 @@ from innovate_sim.scenario.types import (
     Name,
     PositiveDuration,
 )
+from innovate_sim.units import HOURS_PER_YEAR
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
 
@@ -155,7 +156,7 @@ class Scenario(ScenarioModel):
     @field_validator("horizon")
     @classmethod
     def _horizon(cls, value: float) -> float:
-        if value > 10 * 8760:
+        if value > 10 * HOURS_PER_YEAR:
             raise ValueError("horizon must be at most 10y")
         return value
 

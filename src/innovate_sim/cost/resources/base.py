@@ -40,6 +40,10 @@ class Resource(ABC):
             PriceNotFound: the catalog lacks a price the resource needs.
         """
 
+    def data_processed(self, resource: str, gb: float, price: Price) -> CostComponent:
+        """The "Data processed (GB)" line of a gateway or an endpoint."""
+        return self.line("VPC", resource, "Data processed (GB)", gb, "GB", price)
+
     def line(
         self,
         service: str,

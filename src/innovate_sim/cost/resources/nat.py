@@ -10,7 +10,10 @@ from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
 from innovate_sim.workload.topology import nat_gateway_name
 
-__all__ = ["NatGateway"]
+__all__ = ["DATA_PROCESSED_SKU", "NatGateway"]
+
+#: The catalog SKU (service ``VPC``) of GB processed by a NAT Gateway.
+DATA_PROCESSED_SKU = "NAT Gateway data processed"
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,7 @@ class NatGateway(Resource):
                 "hours",
                 catalog.price("VPC", "NAT Gateway"),
             ),
-            self.line(
-                "VPC",
-                resource,
-                "Data processed (GB)",
-                self.data_processed_gb,
-                "GB",
-                catalog.price("VPC", "NAT Gateway data processed"),
+            self.data_processed(
+                resource, self.data_processed_gb, catalog.price("VPC", DATA_PROCESSED_SKU)
             ),
         ]

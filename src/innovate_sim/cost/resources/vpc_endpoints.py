@@ -10,7 +10,10 @@ from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
 from innovate_sim.workload.topology import endpoint_name
 
-__all__ = ["InterfaceEndpoint"]
+__all__ = ["DATA_PROCESSED_SKU", "InterfaceEndpoint"]
+
+#: The catalog SKU (service ``VPC``) of GB processed by an interface endpoint (first tier).
+DATA_PROCESSED_SKU = "Interface VPC endpoint data processed (first 1 PB)"
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,7 @@ class InterfaceEndpoint(Resource):
                 "endpoint-AZ-hours",
                 catalog.price("VPC", "Interface VPC endpoint"),
             ),
-            self.line(
-                "VPC",
-                resource,
-                "Data processed (GB)",
-                self.data_processed_gb,
-                "GB",
-                catalog.price("VPC", "Interface VPC endpoint data processed (first 1 PB)"),
+            self.data_processed(
+                resource, self.data_processed_gb, catalog.price("VPC", DATA_PROCESSED_SKU)
             ),
         ]
