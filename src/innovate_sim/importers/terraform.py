@@ -218,7 +218,8 @@ def _check_resources(ctx: Context, ignore: set[str]) -> dict[str, str]:
     if unknown:
         listing = "\n".join(f"  {r.address} ({r.type})" for r in unknown)
         raise TerraformImportError(
-            f"{ctx.plan.path}: {len(unknown)} resources of types the importer does not model:\n"
+            f"{ctx.plan.path}: {len(unknown)} resource{'s' if len(unknown) != 1 else ''} of types "
+            "the importer does not model:\n"
             f"{listing}\nTheir cost and availability would be missing from the forecast. "
             "To import without them, list their addresses or types under 'ignore:' in the "
             "usage file (they are then reported as ignored); see docs/terraform.md"
