@@ -118,7 +118,8 @@ def _schema_paths(schema: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]
 
 def test_every_scenario_field_is_documented() -> None:
     text = (DOCS / "scenario.md").read_text(encoding="utf-8")
-    paths, forms = _schema_paths(scenario_json_schema())
+    schema = scenario_json_schema()
+    paths, forms = _schema_paths({**schema["$defs"]["Scenario"], "$defs": schema["$defs"]})
     assert len(paths) > 150, "the schema walk found too few fields"
     missing = sorted(p for p in paths if f"`{p}`" not in text)
     assert not missing, f"fields not in docs/scenario.md ({REGENERATE}): {missing}"
@@ -195,7 +196,7 @@ def _refresh_block(block: str, outputs: dict[str, str]) -> str:
 @pytest.fixture()
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder where ``scenarios/`` is the repository's and outputs land in tmp."""
-    for folder in ("scenarios", "docs"):
+    for folder in ("scenarios", "docs", "examples", "tests"):
         (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path

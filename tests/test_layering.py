@@ -47,6 +47,8 @@ RULES: dict[str, frozenset[str]] = {
     # Reporting takes results; it never simulates (no engine, model or failure processes).
     "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
     "docs_reference": FOUNDATION | {"scenario"},
+    # Terraform plans become scenario data, validated by the scenario loader.
+    "importers": FOUNDATION | {"scenario", "pricing"},
 }
 _EVERYTHING = frozenset(RULES) | {"cli"}
 RULES |= {"cli": _EVERYTHING, "__init__": _EVERYTHING, "__main__": _EVERYTHING}

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from innovate_sim.cli.app import FileArg, app, console, disclose
+from innovate_sim.cli.importing import UsageOpt, load_input
 from innovate_sim.cli.simulate import (
     DaskAddress,
     OutDir,
@@ -39,16 +40,16 @@ def check(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    usage: UsageOpt = None,
 ) -> None:
     """Simulate a scenario and check its targets.
 
     Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
     """
-    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.experiments.judging import validate_targets
     from innovate_sim.reporting.verdicts import render
 
-    scenario = load_priced_scenario(file)
+    scenario = load_input(file, usage)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()

@@ -65,7 +65,7 @@ def check_prices(scenario: Scenario, source: str | Path | None = None) -> None:
                     source, resource.scenario_field(), f"month {month}: {exc}{hint}"
                 ) from None
             used.update(line.price.key for line in lines)
-    base = load_catalog(scenario.region)
+    base = load_catalog(scenario.region, directory=scenario.pricing.catalog)
     for key in scenario.pricing.overrides:
         if key not in base and key not in used:
             close = did_you_mean(key, [*base.keys(), *used])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -401,22 +402,22 @@ class PriceCatalog:
         )
 
 
-def available_regions() -> list[str]:
-    """Regions that have a shipped price catalog, sorted (e.g. ``["us-east-1"]``)."""
-    return list(_regions())
+def available_regions(directory: str | None = None) -> list[str]:
+    """Regions with a price catalog, sorted: shipped ones, or those of a catalog folder."""
+    return list(_regions(directory))
 
 
 @functools.cache
-def _regions() -> tuple[str, ...]:
-    return tuple(_loader.regions_with_data())
+def _regions(directory: str | None = None) -> tuple[str, ...]:
+    return tuple(_loader.regions_with_data(directory))
 
 
-@functools.cache  # lru_cache without a bound: one entry per region
-def _base_catalog(region: str) -> PriceCatalog:
+@functools.cache  # lru_cache without a bound: one entry per region and folder
+def _base_catalog(region: str, directory: str | None = None) -> PriceCatalog:
     return PriceCatalog(
         region,
-        _loader.load_prices(region),
-        _loader.load_instance_specs(region),
+        _loader.load_prices(region, directory),
+        _loader.load_instance_specs(region, directory),
         _loader.load_eks_versions(),
     )
 
@@ -425,6 +426,8 @@ def load_catalog(
     region: str = "us-east-1",
     overrides: Mapping[str, float] | None = None,
     discounts: Discounts | None = None,
+    *,
+    directory: str | Path | None = None,
 ) -> PriceCatalog:
     """Load the price catalog of a region, optionally with overrides and discounts.
 
@@ -435,18 +438,25 @@ def load_catalog(
         region: AWS region code.
         overrides: ``{"SERVICE/SKU": usd per unit}`` replacing list prices.
         discounts: commitment discounts (Compute Savings Plan, RDS reserved).
+        directory: a catalog folder written by ``innovate-sim prices import``
+            instead of the shipped catalogs.
 
     Raises:
-        RegionNotSupported: no catalog ships for the region.
+        RegionNotSupported: no catalog ships for the region (or the folder has none).
         PriceNotFound: an override names an unknown key.
         CatalogInputError: an override price is not a finite number >= 0.
     """
-    regions = _regions()
+    folder = None if directory is None else str(Path(directory).resolve())
+    try:
+        regions = _regions(folder)
+    except _loader.CatalogDataError as exc:
+        raise RegionNotSupported(str(exc)) from None
     if region not in regions:
+        where = f" in {folder}" if folder else ""
         raise RegionNotSupported(
-            f"no price catalog for region {region!r}; available: {', '.join(regions)}"
+            f"no price catalog for region {region!r}{where}; available: {', '.join(regions)}"
         )
-    base = _base_catalog(region)
+    base = _base_catalog(region, folder)
     if not overrides and (discounts is None or discounts.is_zero):
         return base
     return base.adjusted(overrides, discounts)

@@ -23,18 +23,22 @@ __all__ = ["check_against_catalog", "pool_instance_types"]
 
 def check_against_catalog(scenario: Scenario) -> None:
     """Raise a located error for anything the catalog of the scenario's region cannot price."""
+    folder = scenario.pricing.catalog
     try:
-        catalog = load_catalog(scenario.region)
-    except RegionNotSupported:
+        catalog = load_catalog(scenario.region, directory=folder)
+    except RegionNotSupported as exc:
+        if folder is not None:
+            raise located(("pricing", "catalog"), str(exc)) from None
         raise located(
             ("region",),
             f"no price catalog for region {scenario.region!r}; "
             f"{suggest(scenario.region, available_regions())}"
-            f"available: {', '.join(available_regions())}",
+            f"available: {', '.join(available_regions())}; for another region import AWS's "
+            "price list files with `innovate-sim prices import` and set pricing.catalog",
         ) from None
     for key, usd in scenario.pricing.overrides.items():
         try:
-            load_catalog(scenario.region, overrides={key: usd})
+            load_catalog(scenario.region, overrides={key: usd}, directory=folder)
         except CatalogInputError as exc:
             raise located(
                 ("pricing", "overrides", key),
