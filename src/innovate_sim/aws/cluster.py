@@ -91,6 +91,27 @@ class WorkloadState:
     pods: OrderedSet = field(default_factory=OrderedSet)
     replicas: int = 0
     zone_counts: list[int] = field(default_factory=list)
+    ready_on: dict[Node, int] = field(default_factory=dict)
+    """Ready pods per node (kept up to date, so the service state need not walk every pod)."""
+    replacing: dict[str, int] = field(default_factory=dict)
+    """Pods not yet ready that replace a pod lost to a cause, by cause."""
+
+    def count_ready(self, node: Node, delta: int) -> None:
+        """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""
+        left = self.ready_on.get(node, 0) + delta
+        if left:
+            self.ready_on[node] = left
+        else:
+            del self.ready_on[node]
+
+    def count_replacing(self, cause: str, delta: int) -> None:
+        """A not-ready pod replacing a pod lost to ``cause`` appeared (+1) or went (-1)."""
+        if cause:
+            left = self.replacing.get(cause, 0) + delta
+            if left:
+                self.replacing[cause] = left
+            else:
+                del self.replacing[cause]
 
     def pod_capacity_rps(self, node: Node) -> float:
         factor = self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
@@ -389,6 +410,7 @@ class Cluster:
         """A new pending pod of ``workload``."""
         pod = Pod(self.new_id(), workload, self.sim.now, cause=cause)
         workload.pods.add(pod)
+        workload.count_replacing(cause, +1)
         self.pending.append(pod)
         self.request_scheduling()
         return pod
@@ -402,6 +424,11 @@ class Cluster:
         was = pod.state
         pod.state = GONE
         pod.workload.pods.discard(pod)
+        if was == READY:
+            assert pod.node is not None
+            pod.workload.count_ready(pod.node, -1)
+        else:
+            pod.workload.count_replacing(pod.cause, -1)
         if pod.node is not None:
             self._unbind(pod)
         elif pod in self.pending:
@@ -410,8 +437,7 @@ class Cluster:
             self.on_change()
         if lost:
             self.on_pod_lost(pod)
-            replacement = self.create_pod(pod.workload, cause)
-            replacement.cause = cause
+            self.create_pod(pod.workload, cause)
 
     def bind(self, pod: Pod, node: Node) -> None:
         """Bind a pending pod to a node (room is consumed)."""
@@ -505,6 +531,8 @@ class Cluster:
         if pod.state != STARTING or pod.node is None or not pod.node.alive:
             return
         pod.state = READY
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(pod.node, +1)
         pod.cause = ""
         self.on_change()
 
@@ -514,6 +542,9 @@ class Cluster:
         if pod.timer is not None:
             pod.timer.cancel()
             pod.timer = None
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(node, +1)
+        pod.cause = ""
         pod.state = READY
 
     # -- kube-scheduler --------------------------------------------------------------------------
@@ -534,8 +565,12 @@ class Cluster:
         if not self.control_plane.up or not self.pending:
             return
         unschedulable = False
+        domains: dict[str, list[int]] = {}  # the node set does not change while binding
         for pod in list(self.pending):
-            node = self._pick_node(pod)
+            workload = pod.workload
+            if workload.name not in domains:
+                domains[workload.name] = self._spread_domains(workload)
+            node = self._pick_node(pod, domains[workload.name])
             if node is not None:
                 self.bind(pod, node)
             elif pod.nominated is None or pod.nominated.state == TERMINATED:
@@ -544,24 +579,36 @@ class Cluster:
         if unschedulable:
             self.on_unschedulable()
 
-    def _pick_node(self, pod: Pod) -> Node | None:
-        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""
+    def _spread_domains(self, workload: WorkloadState) -> list[int]:
+        """Zones holding nodes of the workload's pools (its topology spread domains)."""
+        return sorted({n.zone.index for n in self._pool_nodes(workload)})
+
+    def _pool_nodes(self, workload: WorkloadState) -> list[Node]:
+        """The nodes of the pools the workload may run on."""
+        return [n for p in workload.pools if p in self.pools for n in self.pools[p].nodes]
+
+    def _pick_node(self, pod: Pod, domains: list[int] | None = None) -> Node | None:
+        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated.
+
+        Only the nodes of the workload's pools are looked at; ties go to the
+        lowest node id, so the order they are looked at in does not matter.
+        """
         workload = pod.workload
         requests = workload.spec.requests
         spread = workload.spec.topology_spread
         counts = workload.zone_counts
         candidates = [
             n
-            for n in self.nodes
-            if n.pool.name in workload.pools
-            and n.schedulable
+            for n in self._pool_nodes(workload)
+            if n.free_pods >= 1
             and n.free_cpu + _EPS >= requests.cpu
             and n.free_memory_gib + _EPS >= requests.memory
-            and n.free_pods >= 1
+            and n.schedulable
         ]
         if not candidates:
             return None
-        domains = sorted({n.zone.index for n in self.nodes if n.pool.name in workload.pools})
+        if domains is None:
+            domains = self._spread_domains(workload)
         low = min(counts[z] for z in domains) if domains else 0
         if spread.when_unsatisfiable == "do-not-schedule":
             candidates = [

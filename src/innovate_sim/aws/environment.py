@@ -156,16 +156,14 @@ class EnvironmentModel:
             working = 0
             capacity = 0.0
             losses: dict[str, float] = {}
-            for pod in workload.pods:
-                if pod.state != READY:
-                    continue
-                node = pod.node
-                if node is None or node.state != RUNNING:
+            # ready pods grouped by node: the work is per node that serves, not per pod
+            for node, ready in workload.ready_on.items():
+                if node.state != RUNNING:
                     continue
                 alive = not node.failed and node.zone.up
                 if not alive and not node.routed:
                     continue
-                routed += 1
+                routed += ready
                 if not alive:
                     cause = node.death_cause or "node-failure"
                 elif "database" in needs and not db_ok:
@@ -173,15 +171,18 @@ class EnvironmentModel:
                 elif "egress" in needs and not egress_ok[node.zone.index]:
                     cause = self.egress.cause(node.zone.index)
                 else:
-                    working += 1
-                    capacity += workload.pod_capacity_rps(node)
+                    working += ready
+                    per_pod = workload.pod_capacity_rps(node)
+                    for _ in range(ready):  # pod by pod: the float sum rounds as it always did
+                        capacity += per_pod
                     continue
-                losses[cause] = losses.get(cause, 0.0) + 1.0
+                losses[cause] = losses.get(cause, 0.0) + ready
+            missing = self._missing_cause(workload)
             if routed:
                 loss_causes = tuple((c, n / routed) for c, n in losses.items())
                 fraction = working / routed
             else:
-                loss_causes = ((self._missing_cause(workload), 1.0),)
+                loss_causes = ((missing, 1.0),)
                 fraction = 0.0
             services.append(
                 WorkloadService(
@@ -189,17 +190,14 @@ class EnvironmentModel:
                     working_fraction=fraction,
                     capacity_rps=capacity,
                     loss_causes=loss_causes,
-                    shortfall_cause=self._missing_cause(workload),
+                    shortfall_cause=missing,
                 )
             )
         return ServiceState(True, "", tuple(services))
 
     def _missing_cause(self, workload: WorkloadState) -> str:
         """Why a workload has less capacity than it wants: the commonest replacement cause."""
-        counts: dict[str, int] = {}
-        for pod in workload.pods:
-            if pod.state != READY and pod.cause:
-                counts[pod.cause] = counts.get(pod.cause, 0) + 1
+        counts = dict(workload.replacing)
         for zone in self.zones:
             if not zone.up:
                 counts[zone.cause] = counts.get(zone.cause, 0) + 1
