@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
@@ -78,6 +79,15 @@ class PoolState:
         return sum(n.itype.memory_gib for n in self.nodes)
 
 
+def _count(counts: dict[Any, int], key: object, delta: int) -> None:
+    """Add ``delta`` to ``counts[key]``, dropping keys that reach zero."""
+    left = counts.get(key, 0) + delta
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]
+
+
 @dataclass(eq=False)
 class WorkloadState:
     """A Deployment and its pods."""
@@ -93,25 +103,20 @@ class WorkloadState:
     zone_counts: list[int] = field(default_factory=list)
     ready_on: dict[Node, int] = field(default_factory=dict)
     """Ready pods per node (kept up to date, so the service state need not walk every pod)."""
+    ready_by_capacity: dict[float, int] = field(default_factory=dict)
+    """Ready pods by the requests per second one of them serves (its node's architecture)."""
     replacing: dict[str, int] = field(default_factory=dict)
     """Pods not yet ready that replace a pod lost to a cause, by cause."""
 
     def count_ready(self, node: Node, delta: int) -> None:
         """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""
-        left = self.ready_on.get(node, 0) + delta
-        if left:
-            self.ready_on[node] = left
-        else:
-            del self.ready_on[node]
+        _count(self.ready_on, node, delta)
+        _count(self.ready_by_capacity, self.pod_capacity_rps(node), delta)
 
     def count_replacing(self, cause: str, delta: int) -> None:
         """A not-ready pod replacing a pod lost to ``cause`` appeared (+1) or went (-1)."""
         if cause:
-            left = self.replacing.get(cause, 0) + delta
-            if left:
-                self.replacing[cause] = left
-            else:
-                del self.replacing[cause]
+            _count(self.replacing, cause, delta)
 
     def pod_capacity_rps(self, node: Node) -> float:
         factor = self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
@@ -221,6 +226,8 @@ class Cluster:
         self.pools: dict[str, PoolState] = {}
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: OrderedSet = OrderedSet()
+        #: nodes whose instance died and that are not removed yet
+        self.failed_nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
         #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
         self.lifetimes: list[tuple[Node, float, float]] = []
@@ -318,6 +325,7 @@ class Cluster:
         self.lifetimes.append((node, node.launched_h, self.sim.now))
         self._charge_system(node, self.sim.now)
         self.nodes.discard(node)
+        self.failed_nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
         for pod in list(node.pods):
@@ -340,6 +348,7 @@ class Cluster:
         if node.state == TERMINATED or node.failed:
             return
         node.failed = True
+        self.failed_nodes.add(node)
         node.death_cause = cause
         self._log(f"node-failed:{node.id}:{cause}")
         self._node_died(node)
