@@ -11,6 +11,7 @@ replication number and the process name, never on where it ran.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Any
 
 from innovate_sim.errors import InnovateSimError
 
-__all__ = ["dask_executor", "dask_session"]
+__all__ = ["dask_executor", "dask_session", "shipped"]
 
 INSTALL_HINT = "pip install 'innovate_sim[dask]'"
 
@@ -78,3 +79,24 @@ def dask_session(address: str | None = None, **local_cluster: Any) -> Iterator[E
         yield executor
     finally:
         client.close()
+
+
+def _client_of(executor: Executor) -> Any | None:
+    """The ``distributed.Client`` behind a Dask ``ClientExecutor``, else None."""
+    client = getattr(executor, "_client", None)
+    return client if type(executor).__module__.startswith("distributed") else None
+
+
+def shipped(executor: Executor, payload: Any) -> tuple[Any, int]:
+    """``payload`` as tasks on ``executor`` should receive it, and the executor's parallelism.
+
+    On Dask the payload (a scenario) is scattered to every worker once and
+    tasks receive a reference to it, instead of carrying a pickled copy each;
+    the parallelism is the cluster's thread count. Any other executor gets
+    the payload itself and its ``_max_workers`` (or the CPU count).
+    """
+    client = _client_of(executor)
+    if client is None:
+        return payload, int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
+    threads = sum(client.nthreads().values()) or 1
+    return client.scatter(payload, broadcast=True, hash=False), threads

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
+from innovate_sim.experiments.dask import shipped
+from innovate_sim.experiments.records import ReplicationRecord, compact
+from innovate_sim.experiments.replication import run_replication
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.scenario import Scenario
 
@@ -24,9 +26,12 @@ Progress = Callable[[int, int], None]
 
 def run_chunk(
     scenario: Scenario, seed: int, replications: Sequence[int]
-) -> list[ReplicationOutcome]:
-    """Run a batch of replications in one worker (top-level so that it pickles)."""
-    return [run_replication(scenario, seed, r) for r in replications]
+) -> list[ReplicationRecord]:
+    """Run a batch of replications in one worker (top-level so that it pickles).
+
+    Outcomes are compacted here, so what crosses to the main process is small.
+    """
+    return [compact(run_replication(scenario, seed, r)) for r in replications]
 
 
 def _chunks(replications: int, workers: int) -> list[list[int]]:
@@ -65,21 +70,21 @@ def simulate(
         raise ValueError("replications must be at least 1")
     seed = scenario.seed if seed is None else int(seed)
     started = time.perf_counter()
-    outcomes: list[ReplicationOutcome] = []
+    outcomes: list[ReplicationRecord] = []
     own_pool = None
     if executor is None and workers is not None and workers > 1:
         own_pool = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
     try:
         if executor is None:
             for r in range(count):
-                outcomes.append(run_replication(scenario, seed, r))
+                outcomes.append(compact(run_replication(scenario, seed, r)))
                 if progress:
                     progress(len(outcomes), count)
         else:
-            parallel = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+            payload, parallel = shipped(executor, scenario)
             futures = [
-                executor.submit(run_chunk, scenario, seed, chunk)
-                for chunk in _chunks(count, int(parallel))
+                executor.submit(run_chunk, payload, seed, chunk)
+                for chunk in _chunks(count, workers or parallel)
             ]
             for future in as_completed(futures):
                 outcomes.extend(future.result())

@@ -31,7 +31,8 @@ import pandas as pd
 from innovate_sim.cost.accrual import horizon_months
 from innovate_sim.errors import ScenarioError
 from innovate_sim.experiments.io import atomic_write_text
-from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
+from innovate_sim.experiments.records import ReplicationRecord, compact
+from innovate_sim.experiments.replication import run_replication
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import Progress, run_chunk
 from innovate_sim.experiments.stats import estimate
@@ -105,7 +106,7 @@ class VariantRecord:
         for env, group in availability.groupby("environment", sort=False):
             request[str(env)] = group["request_availability"].astype(float).tolist()
             downtime[str(env)] = (group["below_threshold_min"] / years).astype(float).tolist()
-        costs = result.costs
+        costs = result.monthly_cost
         cost: list[float] = []
         if not costs.empty:
             # The same arithmetic as SimulationResult.summary() for environment "all".
@@ -447,7 +448,7 @@ def sweep(
     if progress and done:
         progress(done, total)
 
-    def finish(variant: Variant, outcomes: list[ReplicationOutcome]) -> None:
+    def finish(variant: Variant, outcomes: list[ReplicationRecord]) -> None:
         outcomes.sort(key=lambda o: o.replication)
         wall = sum(o.wall_time_s for o in outcomes)
         result = SimulationResult(variant.scenario, seed, outcomes, wall)
@@ -463,13 +464,13 @@ def sweep(
     own_pool = None
     if executor is None and workers is not None and workers > 1 and todo:
         own_pool = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
-    futures: dict[Future[list[ReplicationOutcome]], int] = {}
+    futures: dict[Future[list[ReplicationRecord]], int] = {}
     try:
         if executor is None:
             for variant in todo:
                 outcomes = []
                 for r in range(count):
-                    outcomes.append(run_replication(variant.scenario, seed, r))
+                    outcomes.append(compact(run_replication(variant.scenario, seed, r)))
                     done += 1
                     if progress:
                         progress(done, total)
@@ -477,7 +478,7 @@ def sweep(
         elif todo:
             size = _chunk_size(count * len(todo), _parallelism(executor, workers), count)
             pending = [0] * len(todo)
-            gathered: list[list[ReplicationOutcome]] = [[] for _ in todo]
+            gathered: list[list[ReplicationRecord]] = [[] for _ in todo]
             for index, variant in enumerate(todo):  # variant-major: early variants finish first
                 for start in range(0, count, size):
                     chunk = list(range(start, min(start + size, count)))
