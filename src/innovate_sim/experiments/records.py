@@ -70,7 +70,7 @@ class ReplicationRecord:
         incident_values: per incident, the values of :data:`INCIDENT_FIELDS`.
         lost_by_cause: (environment, cause, lost requests).
         counters: component counts per environment.
-        launches: node launches by (environment, month).
+        launches: node launches by (environment, month, AZ index).
         names: the text values the arrays below refer to by index.
         monthly: rows (environment index, month, demand requests, lost requests).
         node_kinds: (environment, pool, zone, instance type, capacity type, USD/h) of each kind.
@@ -86,7 +86,7 @@ class ReplicationRecord:
     incident_values: tuple[tuple[Any, ...], ...] = ()
     lost_by_cause: tuple[tuple[str, str, float], ...] = ()
     counters: tuple[dict[str, Any], ...] = ()
-    launches: tuple[tuple[tuple[str, int], int], ...] = ()
+    launches: tuple[tuple[tuple[str, int, int], int], ...] = ()
     names: tuple[str, ...] = ()
     monthly: np.ndarray = field(default_factory=lambda: _no_rows(4))
     node_kinds: tuple[tuple[str, str, int, str, str, float], ...] = ()
@@ -130,8 +130,8 @@ class ReplicationRecord:
         return None
 
     @property
-    def launch_counts(self) -> dict[tuple[str, int], int]:
-        """Node launches by (environment, month)."""
+    def launch_counts(self) -> dict[tuple[str, int, int], int]:
+        """Node launches by (environment, month, AZ index)."""
         return dict(self.launches)
 
 
