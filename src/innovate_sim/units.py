@@ -25,7 +25,6 @@ __all__ = [
     "MINUTES_PER_YEAR",
     "SECONDS_PER_HOUR",
     "format_duration",
-    "format_percent",
     "month_of",
     "month_share",
     "month_window_h",
@@ -256,11 +255,6 @@ def parse_percent(value: object, *, allow_fraction: bool = True) -> float:
             else:
                 return parse_percent(number, allow_fraction=True)
     raise UnitError(f"cannot read {value!r} as a percentage; write e.g. '99.95%'")
-
-
-def format_percent(fraction: float, digits: int = 4) -> str:
-    """Format a fraction as a percentage with ``digits`` decimals."""
-    return f"{fraction * 100:.{digits}f}%"
 
 
 _CPU = re.compile(rf"^\s*({_NUMBER})\s*(m?)\s*$")

@@ -11,7 +11,6 @@ replication number and the process name, never on where it ran.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -87,16 +86,14 @@ def _client_of(executor: Executor) -> Any | None:
     return client if type(executor).__module__.startswith("distributed") else None
 
 
-def shipped(executor: Executor, payload: Any) -> tuple[Any, int]:
-    """``payload`` as tasks on ``executor`` should receive it, and the executor's parallelism.
+def shipped(executor: Executor, payload: Any) -> Any:
+    """``payload`` as tasks on ``executor`` should receive it.
 
     On Dask the payload (a scenario) is scattered to every worker once and
-    tasks receive a reference to it, instead of carrying a pickled copy each;
-    the parallelism is the cluster's thread count. Any other executor gets
-    the payload itself and its ``_max_workers`` (or the CPU count).
+    tasks receive a reference to it, instead of each carrying a pickled copy.
+    Any other executor gets the payload itself.
     """
     client = _client_of(executor)
     if client is None:
-        return payload, int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
-    threads = sum(client.nthreads().values()) or 1
-    return client.scatter(payload, broadcast=True, hash=False), threads
+        return payload
+    return client.scatter(payload, broadcast=True, hash=False)
