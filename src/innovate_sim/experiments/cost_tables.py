@@ -31,6 +31,7 @@ __all__ = ["MONTHLY_COST_COLUMNS", "monthly_cost_table"]
 MONTHLY_COST_COLUMNS = ["replication", "month", "account", "environment", "service", "usd"]
 
 Key = tuple[int, str, str, str]  # (month, account, environment, service)
+_NONE = np.empty(0)
 
 
 class _KeyIndex:
@@ -81,28 +82,33 @@ def monthly_cost_table(scenario: Scenario, records: Sequence[ReplicationRecord])
     texts = [np.array([keys.keys[i][j] for i in order], dtype=object) for j in (1, 2, 3)]
     rank = np.empty(size, dtype=np.int64)
     rank[order] = np.arange(size)
-    replication_col, where_col, usd_col = [], [], []
-    for record, (positions, usd) in zip(records, per_record, strict=True):
+    counts, where_col, usd_col = [], [], []
+    for index, (positions, usd) in enumerate(per_record):
         total = base.copy()
         np.add.at(total, positions, usd)
         present = present_static.copy()
         present[positions] = True
-        where = np.sort(rank[np.flatnonzero(present)])
+        where = np.sort(rank[np.flatnonzero(present)]).astype(np.int32)
         usd_sorted = np.empty(size)
         usd_sorted[rank] = total
-        replication_col.append(np.full(len(where), record.replication, dtype=np.int64))
+        per_record[index] = (_NONE, _NONE)  # let the accrued lines go as the table grows
+        counts.append(len(where))
         where_col.append(where)
         usd_col.append(usd_sorted[where])
     where = np.concatenate(where_col)
+    del where_col
+    replications = np.array([r.replication for r in records], dtype=np.int64)
+    # copy=False keeps one block per column (no consolidation copy of the whole table)
     return pd.DataFrame(
         {
-            "replication": np.concatenate(replication_col),
+            "replication": np.repeat(replications, counts),
             "month": months[where],
             "account": texts[0][where],
             "environment": texts[1][where],
             "service": texts[2][where],
             "usd": np.concatenate(usd_col),
-        }
+        },
+        copy=False,
     )
 
 
@@ -112,10 +118,11 @@ def _accrued(
     """Key positions and USD of one replication's accrued lines (nodes, root volumes, pulls)."""
     positions: list[np.ndarray] = []
     amounts: list[np.ndarray] = []
-    if len(record.nodes):
-        kind = record.nodes[:, 0].astype(np.int64)
-        month = record.nodes[:, 1].astype(np.int64)
-        hours = record.nodes[:, 2]
+    codes, values = record.nodes
+    if len(codes):
+        kind = codes[:, 0].astype(np.int64)
+        month = codes[:, 1].astype(np.int64)
+        hours = values[:, 0]
         kinds = record.node_kinds
         envs = list(dict.fromkeys(k[0] for k in kinds))
         env_of = np.array([envs.index(k[0]) for k in kinds], dtype=np.int64)[kind]

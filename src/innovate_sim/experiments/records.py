@@ -24,7 +24,10 @@ import numpy as np
 from innovate_sim.cost.accrual import NodeUsage
 from innovate_sim.experiments.replication import ReplicationOutcome
 
-__all__ = ["AVAILABILITY_FIELDS", "INCIDENT_FIELDS", "ReplicationRecord", "compact"]
+__all__ = ["AVAILABILITY_FIELDS", "INCIDENT_FIELDS", "ReplicationRecord", "Rows", "compact"]
+
+#: A table of a record: integer codes and float values, one row each per outcome row.
+Rows = tuple[np.ndarray, np.ndarray]
 
 #: Keys of an outcome's per-environment totals, in table order.
 AVAILABILITY_FIELDS = (
@@ -72,10 +75,13 @@ class ReplicationRecord:
         counters: component counts per environment.
         launches: node launches by (environment, month, AZ index).
         names: the text values the arrays below refer to by index.
-        monthly: rows (environment index, month, demand requests, lost requests).
+        monthly: rows (environment index, month) and (demand requests, lost requests).
         node_kinds: (environment, pool, zone, instance type, capacity type, USD/h) of each kind.
-        nodes: rows (node kind index, month, hours).
-        allocation: rows (environment index, month, workload index, USD).
+        nodes: rows (node kind index, month) and (hours,).
+        allocation: rows (environment index, month, workload index) and (USD,).
+
+    Each table is a pair of arrays with one row per outcome row: 32-bit
+    integer codes and 64-bit float values (so no figure is rounded).
     """
 
     replication: int
@@ -88,10 +94,10 @@ class ReplicationRecord:
     counters: tuple[dict[str, Any], ...] = ()
     launches: tuple[tuple[tuple[str, int, int], int], ...] = ()
     names: tuple[str, ...] = ()
-    monthly: np.ndarray = field(default_factory=lambda: _no_rows(4))
+    monthly: Rows = field(default_factory=lambda: _split([], 2, 4))
     node_kinds: tuple[tuple[str, str, int, str, str, float], ...] = ()
-    nodes: np.ndarray = field(default_factory=lambda: _no_rows(3))
-    allocation: np.ndarray = field(default_factory=lambda: _no_rows(4))
+    nodes: Rows = field(default_factory=lambda: _split([], 2, 3))
+    allocation: Rows = field(default_factory=lambda: _split([], 3, 4))
 
     # -- the outcome's rows, rebuilt -------------------------------------------------------------
 
@@ -108,21 +114,24 @@ class ReplicationRecord:
     def monthly_rows(self) -> Iterator[tuple[str, int, float, float]]:
         """(environment, month, demand requests, lost requests)."""
         names = self.names
-        for env, month, demand, lost in self.monthly.tolist():
-            yield names[int(env)], int(month), demand, lost
+        codes, values = self.monthly
+        for (env, month), (demand, lost) in zip(codes.tolist(), values.tolist(), strict=True):
+            yield names[env], month, demand, lost
 
     def node_usage(self) -> Iterator[NodeUsage]:
         """Node-hours by month and kind, in the outcome's order."""
         kinds = self.node_kinds
-        for kind, month, hours in self.nodes.tolist():
-            env, pool, zone, itype, capacity, price = kinds[int(kind)]
-            yield NodeUsage(int(month), env, pool, zone, itype, capacity, price, hours)
+        codes, values = self.nodes
+        for (kind, month), (hours,) in zip(codes.tolist(), values.tolist(), strict=True):
+            env, pool, zone, itype, capacity, price = kinds[kind]
+            yield NodeUsage(month, env, pool, zone, itype, capacity, price, hours)
 
     def allocation_rows(self) -> Iterator[tuple[str, int, str, float]]:
         """(environment, month, workload, USD) of the OpenCost allocation."""
         names = self.names
-        for env, month, workload, usd in self.allocation.tolist():
-            yield names[int(env)], int(month), names[int(workload)], usd
+        codes, values = self.allocation
+        for (env, month, workload), (usd,) in zip(codes.tolist(), values.tolist(), strict=True):
+            yield names[env], month, names[workload], usd
 
     @property
     def timeline(self) -> None:
@@ -180,17 +189,14 @@ def compact(outcome: ReplicationOutcome | ReplicationRecord) -> ReplicationRecor
         counters=tuple(outcome.counters),
         launches=tuple(outcome.launches.items()),
         names=tuple(index),
-        monthly=_rows(monthly, 4),
+        monthly=_split(monthly, 2, 4),
         node_kinds=tuple(kinds),
-        nodes=_rows(nodes, 3),
-        allocation=_rows(allocation, 4),
+        nodes=_split(nodes, 2, 3),
+        allocation=_split(allocation, 3, 4),
     )
 
 
-def _no_rows(width: int) -> np.ndarray:
-    return np.empty((0, width))
-
-
-def _rows(rows: list[tuple[Any, ...]], width: int) -> np.ndarray:
-    """Rows of numbers as one float array (indices and months are exact in float64)."""
-    return np.array(rows, dtype=float).reshape(len(rows), width)
+def _split(rows: list[tuple[Any, ...]], codes: int, width: int) -> Rows:
+    """Rows as (int32 array of the first ``codes`` columns, float64 array of the others)."""
+    table = np.array(rows, dtype=float).reshape(len(rows), width)
+    return table[:, :codes].astype(np.int32), np.ascontiguousarray(table[:, codes:])
