@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from innovate_sim.cost.accrual import accrued_rows, months_of, static_rows
+from innovate_sim.cost.accrual import accrued_rows, horizon_months, months_of, static_rows
 from innovate_sim.cost.estimate import scenario_catalog
 from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.pricing import PriceCatalog
@@ -26,7 +26,7 @@ from innovate_sim.scenario import Scenario
 from innovate_sim.scenario.cluster import RootVolume
 from innovate_sim.units import HOURS_PER_MONTH
 
-__all__ = ["MONTHLY_COST_COLUMNS", "monthly_cost_table"]
+__all__ = ["MONTHLY_COST_COLUMNS", "mean_monthly_cost", "monthly_cost_table"]
 
 MONTHLY_COST_COLUMNS = ["replication", "month", "account", "environment", "service", "usd"]
 
@@ -62,11 +62,7 @@ def monthly_cost_table(scenario: Scenario, records: Sequence[ReplicationRecord])
         return pd.DataFrame(columns=MONTHLY_COST_COLUMNS)
     catalog = scenario_catalog(scenario)
     keys = _KeyIndex()
-    static = pd.DataFrame(
-        list(static_rows(scenario)),
-        columns=["month", "account", "environment", "service", "r", "c", "q", "u", "usd"],
-    )
-    static_sum = static.groupby(["month", "account", "environment", "service"])["usd"].sum()
+    static_sum = _static_sums(scenario)
     static_at = [keys((int(k[0]), str(k[1]), str(k[2]), str(k[3]))) for k in static_sum.index]
     per_record: list[tuple[np.ndarray, np.ndarray]] = []
     for record in records:
@@ -110,6 +106,62 @@ def monthly_cost_table(scenario: Scenario, records: Sequence[ReplicationRecord])
         },
         copy=False,
     )
+
+
+def mean_monthly_cost(
+    scenario: Scenario, records: Sequence[ReplicationRecord]
+) -> dict[str, pd.Series]:
+    """Each replication's mean USD per 730-hour month, per environment and for ``"all"``.
+
+    The totals of :func:`monthly_cost_table` without building it: the static
+    lines' sum per environment (once) plus each replication's accrued lines.
+    Environments in name order, then ``"all"`` (the whole scenario, with the
+    organisation-wide lines that belong to no simulated environment).
+
+    Args:
+        scenario: the simulated scenario.
+        records: the completed replications' records.
+    """
+    if not records:
+        return {}
+    catalog = scenario_catalog(scenario)
+    keys = _KeyIndex()
+    static_sum = _static_sums(scenario)
+    static_by_env: dict[str, float] = {}
+    for key, usd in static_sum.items():
+        env = str(key[2])  # type: ignore[index]  # (month, account, environment, service)
+        static_by_env[env] = static_by_env.get(env, 0.0) + float(usd)
+    simulated = {k[0] for r in records for k in r.node_kinds}
+    names = sorted(
+        static_by_env.keys() | simulated | {k[0] for r in records for k, _ in r.launches}
+    )
+    code = {name: i for i, name in enumerate(names)}
+    base = np.array([static_by_env.get(name, 0.0) for name in names])
+    per_env = np.empty((len(records), len(names)))
+    env_of_key = np.empty(0, dtype=np.int64)
+    for row, record in enumerate(records):
+        positions, usd = _accrued(scenario, record, catalog, keys)
+        if len(env_of_key) < len(keys.keys):  # new keys seen: extend their environments
+            env_of_key = np.array([code[k[2]] for k in keys.keys], dtype=np.int64)
+        per_env[row] = base + np.bincount(env_of_key[positions], usd, minlength=len(names))
+    months = horizon_months(scenario)
+    index = pd.Index([r.replication for r in records], name="replication")
+    out = {
+        name: pd.Series(per_env[:, i] / months, index=index, name="usd")
+        for i, name in enumerate(names)
+        if name in scenario.environments
+    }
+    out["all"] = pd.Series(per_env.sum(axis=1) / months, index=index, name="usd")
+    return out
+
+
+def _static_sums(scenario: Scenario) -> pd.Series:
+    """The static lines' USD per (month, account, environment, service)."""
+    static = pd.DataFrame(
+        list(static_rows(scenario)),
+        columns=["month", "account", "environment", "service", "r", "c", "q", "u", "usd"],
+    )
+    return static.groupby(["month", "account", "environment", "service"])["usd"].sum()
 
 
 def _accrued(

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from innovate_sim._version import __version__
-from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
-from innovate_sim.experiments.cost_tables import monthly_cost_table
+from innovate_sim.cost.accrual import accrued_rows, static_rows
+from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.records import ReplicationRecord, compact
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate, natural_range
@@ -327,21 +327,12 @@ class SimulationResult:
     def mean_monthly_cost(self) -> dict[str, pd.Series]:
         """Each replication's mean cost per 730-hour month, per environment and for ``"all"``.
 
-        Environments come in the order of the cost table, then ``"all"``, the
+        Environments come in name order (the cost table's), then ``"all"``, the
         whole scenario; organisation-wide lines (free services) count only in
-        ``"all"``. Each Series is indexed by replication. Empty without cost rows.
+        ``"all"``. Each Series is indexed by replication. Computed from the
+        records without building :attr:`monthly_cost`; empty without replications.
         """
-        cost = self.monthly_cost
-        if cost.empty:
-            return {}
-        totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
-        months = horizon_months(self.scenario)
-        out: dict[str, pd.Series] = {}
-        for env, per_env in totals.groupby(level="environment", sort=False):
-            if env in self.scenario.environments:
-                out[str(env)] = per_env.groupby(level="replication").sum() / months
-        out["all"] = totals.groupby(level="replication").sum() / months
-        return out
+        return mean_monthly_cost(self.scenario, self._ok)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
         est = estimate(values, level, natural_range(unit))
