@@ -90,6 +90,8 @@ class Cluster:
         self.pools: dict[str, PoolState] = {}
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: OrderedSet = OrderedSet()
+        #: nodes whose instance died and that are not removed yet
+        self.failed_nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
         self._next_id = 0
         self._schedule_timer: Timer | None = None
@@ -183,6 +185,7 @@ class Cluster:
         node.cancel_timers()
         node.state = TERMINATED
         self.nodes.discard(node)
+        self.failed_nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
         for pod in list(node.pods):
@@ -217,6 +220,7 @@ class Cluster:
         if node.state == TERMINATED or node.failed:
             return
         node.failed = True
+        self.failed_nodes.add(node)
         node.death_cause = cause
         self._log(f"node-failed:{node.id}:{cause}")
         self._node_died(node)
@@ -352,6 +356,7 @@ class Cluster:
         """A new pending pod of ``workload``."""
         pod = Pod(self.new_id(), workload, self.sim.now, cause=cause)
         workload.pods.add(pod)
+        workload.count_replacing(cause, +1)
         self.pending.append(pod)
         self.request_scheduling()
         return pod
@@ -365,6 +370,11 @@ class Cluster:
         was = pod.state
         pod.state = GONE
         pod.workload.pods.discard(pod)
+        if was == READY:
+            assert pod.node is not None
+            pod.workload.count_ready(pod.node, -1)
+        else:
+            pod.workload.count_replacing(pod.cause, -1)
         if pod.node is not None:
             self._unbind(pod)
         elif pod in self.pending:
@@ -372,8 +382,7 @@ class Cluster:
         if was == READY:
             self.on_change()
         if lost:
-            replacement = self.create_pod(pod.workload, cause)
-            replacement.cause = cause
+            self.create_pod(pod.workload, cause)
 
     def bind(self, pod: Pod, node: Node) -> None:
         """Bind a pending pod to a node (room is consumed)."""
@@ -431,6 +440,8 @@ class Cluster:
         if pod.state != STARTING or pod.node is None or not pod.node.alive:
             return
         pod.state = READY
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(pod.node, +1)
         pod.cause = ""
         self.on_change()
 
@@ -440,6 +451,9 @@ class Cluster:
         if pod.timer is not None:
             pod.timer.cancel()
             pod.timer = None
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(node, +1)
+        pod.cause = ""
         pod.state = READY
 
     # -- kube-scheduler --------------------------------------------------------------------------
@@ -460,8 +474,12 @@ class Cluster:
         if not self.control_plane.up or not self.pending:
             return
         unschedulable = False
+        domains: dict[str, list[int]] = {}  # the node set does not change while binding
         for pod in list(self.pending):
-            node = self._pick_node(pod)
+            workload = pod.workload
+            if workload.name not in domains:
+                domains[workload.name] = self._spread_domains(workload)
+            node = self._pick_node(pod, domains[workload.name])
             if node is not None:
                 self.bind(pod, node)
             elif pod.nominated is None or pod.nominated.state == TERMINATED:
@@ -471,24 +489,36 @@ class Cluster:
             for callback in self.on_unschedulable:
                 callback()
 
-    def _pick_node(self, pod: Pod) -> Node | None:
-        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""
+    def _spread_domains(self, workload: WorkloadState) -> list[int]:
+        """Zones holding nodes of the workload's pools (its topology spread domains)."""
+        return sorted({n.zone.index for n in self._pool_nodes(workload)})
+
+    def _pool_nodes(self, workload: WorkloadState) -> list[Node]:
+        """The nodes of the pools the workload may run on."""
+        return [n for p in workload.pools if p in self.pools for n in self.pools[p].nodes]
+
+    def _pick_node(self, pod: Pod, domains: list[int] | None = None) -> Node | None:
+        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated.
+
+        Only the nodes of the workload's pools are looked at; ties go to the
+        lowest node id, so the order they are looked at in does not matter.
+        """
         workload = pod.workload
         requests = workload.spec.requests
         spread = workload.spec.topology_spread
         counts = workload.zone_counts
         candidates = [
             n
-            for n in self.nodes
-            if n.pool.name in workload.pools
-            and n.schedulable
+            for n in self._pool_nodes(workload)
+            if n.free_pods >= 1
             and n.free_cpu + _EPS >= requests.cpu
             and n.free_memory_gib + _EPS >= requests.memory
-            and n.free_pods >= 1
+            and n.schedulable
         ]
         if not candidates:
             return None
-        domains = sorted({n.zone.index for n in self.nodes if n.pool.name in workload.pools})
+        if domains is None:
+            domains = self._spread_domains(workload)
         low = min(counts[z] for z in domains) if domains else 0
         if spread.when_unsatisfiable == "do-not-schedule":
             candidates = [

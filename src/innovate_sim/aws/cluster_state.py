@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from innovate_sim.aws.infrastructure import Zone
 from innovate_sim.engine import Timer
@@ -73,6 +74,15 @@ class PoolState:
         return sum(n.itype.memory_gib for n in self.nodes)
 
 
+def _count(counts: dict[Any, int], key: object, delta: int) -> None:
+    """Add ``delta`` to ``counts[key]``, dropping keys that reach zero."""
+    left = counts.get(key, 0) + delta
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]
+
+
 @dataclass(eq=False)
 class WorkloadState:
     """A Deployment and its pods."""
@@ -86,6 +96,22 @@ class WorkloadState:
     pods: OrderedSet = field(default_factory=OrderedSet)
     replicas: int = 0
     zone_counts: list[int] = field(default_factory=list)
+    ready_on: dict[Node, int] = field(default_factory=dict)
+    """Ready pods per node (kept up to date, so the service state need not walk every pod)."""
+    ready_by_capacity: dict[float, int] = field(default_factory=dict)
+    """Ready pods by the requests per second one of them serves (its node's architecture)."""
+    replacing: dict[str, int] = field(default_factory=dict)
+    """Pods not yet ready that replace a pod lost to a cause, by cause."""
+
+    def count_ready(self, node: Node, delta: int) -> None:
+        """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""
+        _count(self.ready_on, node, delta)
+        _count(self.ready_by_capacity, self.pod_capacity_rps(node), delta)
+
+    def count_replacing(self, cause: str, delta: int) -> None:
+        """A not-ready pod replacing a pod lost to ``cause`` appeared (+1) or went (-1)."""
+        if cause:
+            _count(self.replacing, cause, delta)
 
     def pod_capacity_rps(self, node: Node) -> float:
         """Requests per second one replica on ``node`` serves at 100 % CPU."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 from innovate_sim.aws.cluster import Cluster
 from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, PoolState
@@ -359,11 +360,12 @@ class Karpenter:
             nodes = sorted((n for n in pool.nodes if n.state == RUNNING), key=lambda n: n.id)
             disrupting = sum(1 for n in pool.nodes if n.cordoned or n.not_ready)
             allowed = math.ceil(pool.spec.budget * len(pool.nodes) - _EPS) - disrupting
+            nominated = {id(p.nominated) for p in self.cluster.pending if p.nominated is not None}
             candidates = []
             for node in nodes:
                 if node.cordoned or not node.alive or node.not_ready:
                     continue
-                if self._nominated(node):
+                if id(node) in nominated:
                     continue
                 stable_at = node.last_pod_change_h + pool.spec.consolidate_after
                 if stable_at > now + _EPS:
@@ -386,8 +388,9 @@ class Karpenter:
                 (n for n in candidates if n.pods and n.state == RUNNING),
                 key=lambda n: (len(n.pods), -n.price_usd_per_hour, n.id),
             )
+            rooms = self._free_rooms() if busy else []
             for node in busy:
-                if self._pods_fit_elsewhere(node):
+                if self._pods_fit_elsewhere(node, rooms):
                     acted = True
                     self.consolidations += 1
                     self._log(f"consolidate-delete:{node.id}")
@@ -401,30 +404,51 @@ class Karpenter:
         elif later:
             self.mark_dirty(min(later))
 
-    def _pods_fit_elsewhere(self, node: Node) -> bool:
-        """Whether every pod on ``node`` fits on the free room of other schedulable nodes."""
-        rooms = [
-            [n.free_cpu, n.free_memory_gib, n.free_pods, n.pool.name]
+    def _free_rooms(self) -> list[_Room]:
+        """Free room of the schedulable nodes settled for ``consolidateAfter``, in node order.
+
+        Built once per consolidation pass; nodes without room for the smallest
+        pod of any workload cannot take anything and are left out.
+        """
+        now = self.sim.now
+        workloads = self.cluster.workloads.values()
+        smallest_cpu = min((w.spec.requests.cpu for w in workloads), default=0.0)
+        smallest_memory = min((w.spec.requests.memory for w in workloads), default=0.0)
+        return [
+            _Room(n, n.free_cpu, n.free_memory_gib, n.free_pods)
             for n in self.cluster.nodes
-            if n is not node
+            if n.free_pods >= 1
+            and n.free_cpu + _EPS >= smallest_cpu
+            and n.free_memory_gib + _EPS >= smallest_memory
             and n.schedulable
             and n.state == RUNNING
-            and n.last_pod_change_h + n.pool.spec.consolidate_after <= self.sim.now + _EPS
+            and n.last_pod_change_h + n.pool.spec.consolidate_after <= now + _EPS
         ]
+
+    def _pods_fit_elsewhere(self, node: Node, rooms: list[_Room] | None = None) -> bool:
+        """Whether every pod on ``node`` fits on the free room of other schedulable nodes.
+
+        Args:
+            node: the consolidation candidate.
+            rooms: the pass's free-room table (:meth:`_free_rooms`); left unchanged.
+        """
+        if rooms is None:
+            rooms = self._free_rooms()
+        left: dict[int, list[float]] = {}  # room index -> [cpu, memory, pods] left in this trial
         pods = sorted(node.pods, key=lambda p: -p.workload.spec.requests.cpu)
         for pod in pods:
             cpu = pod.workload.spec.requests.cpu
             memory = pod.workload.spec.requests.memory
-            for room in rooms:
-                if (
-                    room[3] in pod.workload.pools
-                    and room[0] + _EPS >= cpu
-                    and room[1] + _EPS >= memory
-                    and room[2] >= 1
-                ):
-                    room[0] -= cpu
-                    room[1] -= memory
-                    room[2] -= 1
+            pools = pod.workload.pools
+            for index, room in enumerate(rooms):
+                if room.node is node or room.node.pool.name not in pools:
+                    continue
+                free = left.get(index) or [room.cpu, room.memory_gib, room.pods]
+                if free[0] + _EPS >= cpu and free[1] + _EPS >= memory and free[2] >= 1:
+                    free[0] -= cpu
+                    free[1] -= memory
+                    free[2] -= 1
+                    left[index] = free
                     break
             else:
                 return False
@@ -438,3 +462,12 @@ def status_check_detection(spec: KarpenterSpec, stream: Stream) -> float:
         + spec.instance_unhealthy_after
         + stream.random() * spec.instance_status_poll
     )
+
+
+class _Room(NamedTuple):
+    """A node's free room at the start of a consolidation pass."""
+
+    node: Node
+    cpu: float
+    memory_gib: float
+    pods: int

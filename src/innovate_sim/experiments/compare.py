@@ -68,7 +68,7 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
                 row.lost_requests,
             )
         )
-    costs = result.costs
+    costs = result.monthly_cost
     if not costs.empty:
         from innovate_sim.cost.accrual import horizon_months
 

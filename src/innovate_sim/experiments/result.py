@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from innovate_sim._version import __version__
-from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
+from innovate_sim.cost.accrual import accrued_rows, static_rows
+from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.excluded import excluded_risks
+from innovate_sim.experiments.records import ReplicationRecord, compact
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note, natural_range
 from innovate_sim.scenario import Scenario
@@ -53,7 +55,8 @@ class SimulationResult:
     Attributes:
         scenario: the simulated scenario.
         seed: the experiment seed.
-        outcomes: one outcome per replication, in order.
+        outcomes: one compact record per replication, in order
+            (:class:`~innovate_sim.experiments.records.ReplicationRecord`).
         wall_time_s: wall-clock seconds of the whole experiment.
         scenario_hash: hash of the scenario's content.
         package_version: innovate_sim's version.
@@ -61,13 +64,17 @@ class SimulationResult:
     """
 
     def __init__(
-        self, scenario: Scenario, seed: int, outcomes: list[ReplicationOutcome], wall_time_s: float
+        self,
+        scenario: Scenario,
+        seed: int,
+        outcomes: list[ReplicationOutcome] | list[ReplicationRecord],
+        wall_time_s: float,
     ) -> None:
         from innovate_sim.cost.estimate import scenario_catalog
 
         self.scenario = scenario
         self.seed = seed
-        self.outcomes = outcomes
+        self.outcomes = [compact(o) for o in outcomes]
         self.wall_time_s = wall_time_s
         self.scenario_hash = scenario.content_hash()
         self.package_version = __version__
@@ -118,7 +125,7 @@ class SimulationResult:
         )
 
     @property
-    def _ok(self) -> list[ReplicationOutcome]:
+    def _ok(self) -> list[ReplicationRecord]:
         return [o for o in self.outcomes if o.error is None]
 
     # -- tables ---------------------------------------------------------------------------------
@@ -204,7 +211,9 @@ class SimulationResult:
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Per replication × environment × month: demand, lost requests, error budget used."""
-        rows = [(o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly]
+        rows = [
+            (o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly_rows()
+        ]
         frame = pd.DataFrame(
             rows,
             columns=["replication", "environment", "month", "demand_requests", "lost_requests"],
@@ -222,11 +231,17 @@ class SimulationResult:
 
     @cached_property
     def costs(self) -> pd.DataFrame:
-        """Accrued cost: replication × month × account × environment × service × component."""
+        """Accrued cost: replication × month × account × environment × service × component.
+
+        The full detail, built on request (about 2,500 rows per replication-decade);
+        totals come from :attr:`monthly_cost`, which is built without it.
+        """
         static = static_rows(self.scenario)
         frames = []
         for outcome in self._ok:
-            rows = list(static) + accrued_rows(self.scenario, outcome.nodes, outcome.launches)
+            rows = list(static) + accrued_rows(
+                self.scenario, outcome.node_usage(), outcome.launch_counts
+            )
             frame = pd.DataFrame(rows, columns=COST_COLUMNS[1:])
             frame.insert(0, "replication", outcome.replication)
             frames.append(frame)
@@ -236,11 +251,12 @@ class SimulationResult:
 
     @cached_property
     def monthly_cost(self) -> pd.DataFrame:
-        """Total USD per replication × month × account × environment × service."""
-        totals: pd.DataFrame = self.costs.groupby(  # type: ignore[assignment]  # as_index=False
-            ["replication", "month", "account", "environment", "service"], as_index=False
-        )["usd"].sum()
-        return totals
+        """Total USD per replication × month × account × environment × service.
+
+        The sums of :attr:`costs` over components, computed from each
+        replication's node-hours without building the per-component table.
+        """
+        return monthly_cost_table(self.scenario, self._ok)
 
     @cached_property
     def workload_costs(self) -> pd.DataFrame:
@@ -251,7 +267,9 @@ class SimulationResult:
         ``system (DaemonSets)``; what no pod requested is ``idle``. The rows of
         an environment and month sum to its EC2 node cost.
         """
-        rows = [(o.replication, m, e, w, usd) for o in self._ok for e, m, w, usd in o.allocation]
+        rows = [
+            (o.replication, m, e, w, usd) for o in self._ok for e, m, w, usd in o.allocation_rows()
+        ]
         return pd.DataFrame(
             rows, columns=["replication", "month", "environment", "workload", "usd"]
         )
@@ -357,21 +375,12 @@ class SimulationResult:
     def mean_monthly_cost(self) -> dict[str, pd.Series]:
         """Each replication's mean cost per 730-hour month, per environment and for ``"all"``.
 
-        Environments come in the order of the cost table, then ``"all"``, the
+        Environments come in name order (the cost table's), then ``"all"``, the
         whole scenario; organisation-wide lines (free services) count only in
-        ``"all"``. Each Series is indexed by replication. Empty without cost rows.
+        ``"all"``. Each Series is indexed by replication. Computed from the
+        records without building :attr:`monthly_cost`; empty without replications.
         """
-        cost = self.costs
-        if cost.empty:
-            return {}
-        totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
-        months = horizon_months(self.scenario)
-        out: dict[str, pd.Series] = {}
-        for env, per_env in totals.groupby(level="environment", sort=False):
-            if env in self.scenario.environments:
-                out[str(env)] = per_env.groupby(level="replication").sum() / months
-        out["all"] = totals.groupby(level="replication").sum() / months
-        return out
+        return mean_monthly_cost(self.scenario, self._ok)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
         est = estimate(values, level, natural_range(unit))

@@ -25,7 +25,7 @@ import pandas as pd
 from innovate_sim._version import __version__
 from innovate_sim.errors import ScenarioError
 from innovate_sim.experiments.pareto import pareto_mask
-from innovate_sim.experiments.replication import ReplicationOutcome
+from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.resume import VariantRecord, load_record, save_record
 from innovate_sim.experiments.runner import Progress, run_batches
@@ -265,7 +265,7 @@ def sweep(
     if progress and resumed:
         progress(resumed, count * len(all_variants))
 
-    def finish(index: int, outcomes: list[ReplicationOutcome]) -> None:
+    def finish(index: int, outcomes: list[ReplicationRecord]) -> None:
         variant = todo[index]
         wall = sum(o.wall_time_s for o in outcomes)
         result = SimulationResult(variant.scenario, seed, outcomes, wall)
