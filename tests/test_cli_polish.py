@@ -81,7 +81,7 @@ def test_cost_of_two_files_as_markdown_is_self_contained(
     assert main(["cost", PROD, SINGLE_NAT, "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### Monthly cost change: -$48.21")
-    assert "| VPC | $292.07 | $219.07 | -$73.00 |" in out
+    assert "| VPC | $292.51 | $219.51 | -$73.00 |" in out
     assert "](" not in out and "<img" not in out  # no local image links in a PR comment
 
 

@@ -110,5 +110,5 @@ def cost(
         text = render_diff(diff, format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    for scenario, estimate in zip(scenarios, estimates, strict=True):
-        disclose(scenario, estimate.to_frame(), to_stderr=format != "table")
+    # the defaults behind the bill (the head's, for a diff: what the change leaves assumed)
+    disclose(scenarios[-1], estimates[-1].to_frame(), to_stderr=format != "table")

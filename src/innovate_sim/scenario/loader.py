@@ -473,13 +473,14 @@ def scenario_json_schema() -> dict[str, Any]:
     """
     full = Scenario.model_json_schema(by_alias=True, mode="validation")
     definitions = full.pop("$defs")
-    # Failure processes that may be overridden in part: nothing in them is required.
     _close_named_maps(full)
     _close_named_maps(definitions)
-    partial = {k: v for k, v in definitions["FailureProcess"].items() if k != "required"}
-    definitions["FailureProcessOverride"] = partial
+    # Failure processes that may be overridden in part: nothing in them is required.
     for name in Failures.PARTIAL:
-        definitions["Failures"]["properties"][name] = {"$ref": "#/$defs/FailureProcessOverride"}
+        target = definitions["Failures"]["properties"][name]["$ref"].rsplit("/", 1)[1]
+        override = f"{target}Override"
+        definitions[override] = {k: v for k, v in definitions[target].items() if k != "required"}
+        definitions["Failures"]["properties"][name] = {"$ref": f"#/$defs/{override}"}
     patches = {f"{name}{_PATCH}": _as_patch(body) for name, body in definitions.items()}
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
