@@ -14,7 +14,7 @@ from innovate_sim.cli import main
 from innovate_sim.cli.schema import editor_schema
 from innovate_sim.scenario import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 STANDALONE = [p for p in FILES if "extends" not in yaml.safe_load(p.read_text(encoding="utf-8"))]
 
