@@ -15,7 +15,7 @@ from innovate_sim.cli import main
 from innovate_sim.cli.help import EXAMPLES
 from innovate_sim.cost.diff import diff_estimates
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROD = str(ROOT / "scenarios" / "prod.yaml")
 SINGLE_NAT = str(ROOT / "scenarios" / "prod-single-nat.yaml")
 

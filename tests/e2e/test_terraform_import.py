@@ -21,7 +21,7 @@ from innovate_sim.errors import ScenarioError
 from innovate_sim.importers import TerraformImportError, import_terraform
 from innovate_sim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "terraform"
 PLAN = EXAMPLE / "prod.plan.json"
 USAGE = EXAMPLE / "usage.yaml"

@@ -22,7 +22,7 @@ from innovate_sim.pricing.offer_files import OfferFileError, read_offer_file
 from innovate_sim.pricing.offer_import import import_offer_files
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFERS = ROOT / "tests" / "data" / "offers"
 FILES = sorted(p for p in OFFERS.iterdir() if p.suffix in (".csv", ".json"))
 

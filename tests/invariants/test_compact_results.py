@@ -23,7 +23,7 @@ from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.experiments.records import compact
 from innovate_sim.experiments.replication import run_replication
 
-PROD = Path(__file__).resolve().parent.parent / "scenarios" / "prod.yaml"
+PROD = Path(__file__).resolve().parents[2] / "scenarios" / "prod.yaml"
 
 
 def _busy_prod(horizon: str = "10d") -> isim.Scenario:

@@ -20,7 +20,7 @@ from innovate_sim.reporting.disclosures import (
     zero_usage,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "scenarios" / "prod.yaml"
 VALIDATION = ROOT / "scenarios" / "validation"
 

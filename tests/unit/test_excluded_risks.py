@@ -20,7 +20,7 @@ from innovate_sim.reporting.causes import NO_AWS_FIGURE, cause_basis, used_defau
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 from innovate_sim.units import HOURS_PER_YEAR, MINUTES_PER_YEAR
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def test_region_outage_from_the_package_defaults_would_add_about_114_minutes_a_year() -> None:

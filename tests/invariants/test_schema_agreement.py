@@ -35,7 +35,7 @@ from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import load_scenario
 from test_fuzz_scenarios import SEEDS, mutate_data
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("INNOVATE_SIM_AGREEMENT_EXAMPLES", "300"))
 
 #: Loader rules a JSON Schema cannot state, by the words of their messages.

@@ -23,7 +23,7 @@ from innovate_sim.experiments import simulate
 from innovate_sim.experiments.stats import estimate, interval_note
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 
-VALIDATION = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
+VALIDATION = Path(__file__).resolve().parents[2] / "scenarios" / "validation"
 HORIZON_H = 720.0
 REPAIR_H = 5.0
 EXPERIMENTS = 100
