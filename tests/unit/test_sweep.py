@@ -24,7 +24,7 @@ from innovate_sim.experiments.variants import (
     scenario_data,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 TRADEOFFS = SCENARIOS / "sweeps" / "prod-tradeoffs.yaml"
 NAT = "environments.prod.network.nat_gateways"

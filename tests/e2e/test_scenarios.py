@@ -12,7 +12,7 @@ import pytest
 from innovate_sim.cli import main
 from innovate_sim.scenario import Scenario, load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 
 

@@ -29,10 +29,10 @@ from innovate_sim.cost import (
 from innovate_sim.errors import PriceNotFound
 from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "scenarios" / "prod.yaml"
 SCENARIOS = ROOT / "scenarios"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "prod_bill.csv"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "prod_bill.csv"
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ import innovate_sim as isim
 from innovate_sim.cli import main
 from innovate_sim.errors import ScenarioError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 PROD: dict[str, Any] = yaml.safe_load((SCENARIOS / "prod.yaml").read_text(encoding="utf-8"))
 DEV: dict[str, Any] = yaml.safe_load((SCENARIOS / "dev.yaml").read_text(encoding="utf-8"))

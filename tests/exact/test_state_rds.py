@@ -32,7 +32,7 @@ DECISION_H = 0.25
 LOG_UPLOAD_H = 5 / 60
 LOG_PHASE_H = 0.03
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NO_FAILURES = {
     "az_outage": {"rate": 0},
     "nat_gateway": {"rate": 0},

@@ -13,7 +13,7 @@ import yaml
 from innovate_sim.cli import main
 from innovate_sim.scenario import load_scenario, scenario_json_schema
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 STANDALONE = [p for p in FILES if "extends" not in yaml.safe_load(p.read_text(encoding="utf-8"))]
 

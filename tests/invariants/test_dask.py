@@ -18,7 +18,7 @@ from innovate_sim.experiments.variants import scenario_data
 
 distributed = pytest.importorskip("distributed")
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NAT = "environments.prod.network.nat_gateways"
 RDS = "environments.prod.database.deployment"
 

@@ -12,7 +12,7 @@ import innovate_sim as isim
 from _results import succeeded, sweep_succeeded
 from innovate_sim.experiments.variants import apply_at, scenario_data
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@
 Refresh everything generated — the reference, the defaults table, the output
 printed under each documented command and under the README example — with::
 
-    UPDATE_DOCS=1 python -m pytest tests/test_docs.py
+    UPDATE_DOCS=1 python -m pytest tests/e2e/test_docs.py
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from innovate_sim.docs_reference import (
 )
 from innovate_sim.scenario import DEFAULTS, scenario_json_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 UPDATE = os.environ.get("UPDATE_DOCS") == "1"

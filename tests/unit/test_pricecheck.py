@@ -22,7 +22,7 @@ from innovate_sim.experiments import simulate
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 from innovate_sim.units import months_spanned
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def write_variant(tmp_path: Path, database: dict[str, Any], **top: Any) -> Path:

@@ -16,7 +16,7 @@ import innovate_sim as isim
 from innovate_sim.aws.build import build_model
 from innovate_sim.metrics import observe
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = isim.load_scenario(ROOT / "scenarios" / "dev.yaml").model_dump(mode="json")
 
 variations = st.fixed_dictionaries(

@@ -9,7 +9,7 @@ import pytest
 
 import innovate_sim as isim
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NO_FAILURES = {
     "az_outage": {"rate": 0},
     "nat_gateway": {"rate": 0},

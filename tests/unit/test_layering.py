@@ -4,7 +4,7 @@ The import graph is read from the source with :mod:`ast` (``tests/_imports.py``)
 every import counts, including lazy imports inside functions and imports
 under ``if TYPE_CHECKING:``. :data:`RULES` is DESIGN §2's table, one rule per
 top-level package or module (what it may import); two more rules forbid
-package-level and file-level import cycles. ``python tests/test_layering.py``
+package-level and file-level import cycles. ``python tests/unit/test_layering.py``
 prints the rule count and any violation.
 """
 
@@ -16,6 +16,9 @@ import sys
 import types
 from collections.abc import Mapping
 from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: the shared helpers live in tests/
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _imports
 import innovate_sim

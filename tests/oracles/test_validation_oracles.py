@@ -19,7 +19,7 @@ import innovate_sim as isim
 from innovate_sim import oracles
 from innovate_sim.units import HOURS_PER_YEAR
 
-VALIDATION = Path(__file__).resolve().parent.parent / "scenarios" / "validation"
+VALIDATION = Path(__file__).resolve().parents[2] / "scenarios" / "validation"
 
 
 def _within_four_se(values: np.ndarray, oracle: float) -> tuple[float, float]:

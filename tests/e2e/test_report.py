@@ -16,7 +16,7 @@ from innovate_sim.reporting.plots_common import NothingToPlotError
 from innovate_sim.reporting.report import _figure
 from innovate_sim.scenario import Scenario
 
-PROD = Path(__file__).resolve().parents[1] / "scenarios" / "prod.yaml"
+PROD = Path(__file__).resolve().parents[2] / "scenarios" / "prod.yaml"
 PLOTS = (
     "availability_prod",
     "downtime_by_cause",

@@ -1,6 +1,6 @@
 """Reproducibility beyond the basics (issue #7 item 5, DESIGN §3.2).
 
-``tests/test_reproducibility.py`` covers serial against a process pool, one
+``tests/invariants/test_reproducibility.py`` covers serial against a process pool, one
 executor with two chunkings, and Dask. This file adds: worker counts 1, 2 and
 3 giving identical tables; chunk sizes from one replication per task to all
 replications in one task; futures that complete in reverse order; different
@@ -25,7 +25,7 @@ from _results import succeeded
 from innovate_sim.experiments import runner
 from innovate_sim.pricing import load_catalog
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROD_FILE = ROOT / "scenarios" / "prod.yaml"
 REPLICATIONS = 6
 SEED = 17

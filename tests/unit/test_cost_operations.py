@@ -27,7 +27,7 @@ from innovate_sim.pricing import PriceCatalog, load_catalog
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 from innovate_sim.scenario.database import Database
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @pytest.fixture(scope="module")

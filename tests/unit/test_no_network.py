@@ -26,7 +26,7 @@ from innovate_sim.cli import main
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "scenarios" / "prod.yaml"
 HAS_CHECK = (ROOT / "src" / "innovate_sim" / "cli" / "targets.py").exists()
 

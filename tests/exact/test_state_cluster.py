@@ -29,7 +29,7 @@ LAUNCH_H = 40 * S
 STARTUP_H = 5 * S
 DEMAND_RPS = 300.0
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NO_FAILURES = {
     "az_outage": {"rate": 0},
     "nat_gateway": {"rate": 0},

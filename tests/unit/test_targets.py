@@ -18,7 +18,7 @@ from innovate_sim.experiments.stats import Estimate, estimate
 from innovate_sim.scenario import Scenario, load_scenario
 from innovate_sim.targets import TARGETS, TargetReport, check_targets, judge, validate_targets
 
-PROD = Path(__file__).resolve().parents[1] / "scenarios" / "prod.yaml"
+PROD = Path(__file__).resolve().parents[2] / "scenarios" / "prod.yaml"
 
 ALL_TARGETS = {
     "request_availability": "99%",

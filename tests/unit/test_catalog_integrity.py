@@ -126,7 +126,7 @@ def test_importing_the_catalog_does_not_import_pandas() -> None:
 
 # -- everything the bundled scenarios and the defaults name is priced (issue #7 item 6) ------
 
-_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 _BUNDLED = sorted((_ROOT / "scenarios").rglob("*.yaml"))
 
 

@@ -15,7 +15,7 @@ exception and never a hang (each example runs under a wall-clock alarm).
 The default run tries a few hundred examples. The long run (at least 10,000
 examples) runs only with ``INNOVATE_SIM_LONG_FUZZ=1`` and prints its counts::
 
-    INNOVATE_SIM_LONG_FUZZ=1 pytest tests/test_fuzz_scenarios.py -k long -s
+    INNOVATE_SIM_LONG_FUZZ=1 pytest tests/invariants/test_fuzz_scenarios.py -k long -s
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import Scenario, load_scenario, scenario_json_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 #: Scenario files only (a sweep file under ``sweeps/`` is not a scenario).
 SEED_FILES = sorted(

@@ -19,9 +19,9 @@ import pytest
 import innovate_sim as isim
 from _results import succeeded
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "scenarios" / "prod.yaml"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "prod_summary.csv"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "prod_summary.csv"
 REPLICATIONS = 3
 
 

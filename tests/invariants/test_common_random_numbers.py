@@ -9,7 +9,7 @@ import pandas as pd
 import innovate_sim as isim
 from _results import succeeded
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _short(name: str) -> isim.Scenario:

@@ -37,7 +37,7 @@ import pytest
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import load_result
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "scenarios" / "prod.yaml"
 RESULT_NAMES = {
     "summary.json",
