@@ -43,11 +43,12 @@ def test_an_unpriceable_resource_is_located_in_under_a_second(tmp_path: Path) ->
         tmp_path, {"instance_class": "db.t4g.medium", "deployment": "multi-az-cluster"}
     )
     load_scenario(path)  # the scenario language accepts it: only the catalog cannot price it
-    started = time.perf_counter()
+    # CPU time, not wall time: the shared test machine may be busy with other work
+    started = time.process_time()
     with pytest.raises(ScenarioError) as excinfo:
         load_priced_scenario(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"price check took {elapsed:.2f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 1.0, f"price check took {elapsed:.2f} s of CPU"
     message = str(excinfo.value)
     assert message.startswith(f"{path}:7: environments.prod.database.deployment: month 1: ")
     assert "RDS-PostgreSQL/db.t4g.medium Multi-AZ cluster" in message
