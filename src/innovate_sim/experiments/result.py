@@ -11,7 +11,7 @@ from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, static_rows
 from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.excluded import excluded_risks
-from innovate_sim.experiments.records import ReplicationRecord, compact
+from innovate_sim.experiments.records import AVAILABILITY_FIELDS, ReplicationRecord, compact
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note, natural_range
 from innovate_sim.scenario import Scenario
@@ -134,23 +134,7 @@ class SimulationResult:
     def availability(self) -> pd.DataFrame:
         """One row per replication × environment with demand, availability and downtime."""
         rows = [{"replication": o.replication, **env} for o in self._ok for env in o.environments]
-        columns = [
-            "replication",
-            "environment",
-            "horizon_h",
-            "demand_requests",
-            "served_requests",
-            "lost_requests",
-            "request_availability",
-            "time_availability",
-            "full_outage_min",
-            "degraded_min",
-            "below_threshold_min",
-            "incidents",
-            "egress_availability",
-            "egress_any_az_availability",
-            "database_availability",
-        ]
+        columns = ["replication", *AVAILABILITY_FIELDS]
         return pd.DataFrame(rows, columns=columns)
 
     @cached_property
