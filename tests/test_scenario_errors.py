@@ -216,7 +216,7 @@ CASES: dict[str, Case] = {
         edit('kubernetes_version: "1.33"', "kubernetes_version: 1.30"),
         "kubernetes_version",
         "environments.dev.cluster.kubernetes_version",
-        ("as a string", "'1.30'"),
+        ("YAML drops trailing zeros", "quote the version", "'1.30'"),
     ),
     "bad-environment-name": Case(
         edit("  dev:\n    account", "  Dev:\n    account"),

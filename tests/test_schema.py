@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from innovate_sim.cli import main
-from innovate_sim.scenario import load_scenario, scenario_json_schema
+from innovate_sim.cli.schema import editor_schema
+from innovate_sim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
@@ -20,7 +21,7 @@ STANDALONE = [p for p in FILES if "extends" not in yaml.safe_load(p.read_text(en
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    return scenario_json_schema()
+    return editor_schema()
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,13 @@ def _errors(validator: jsonschema.Draft202012Validator, data: Any) -> list[str]:
 def test_cli_schema_prints_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == scenario_json_schema()
+    assert printed == editor_schema()
     assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert printed["type"] == "object"
-    assert {"name", "accounts", "environments", "targets", "chaos"} <= set(printed["properties"])
+    whole = printed["$defs"]["Scenario"]
+    assert {"name", "accounts", "environments", "targets", "chaos"} <= set(whole["properties"])
+    assert set(whole["required"]) == {"name", "accounts"}
+    assert "required" not in printed["$defs"]["ScenarioPatch"]
     jsonschema.Draft202012Validator.check_schema(printed)
 
 

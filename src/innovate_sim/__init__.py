@@ -22,6 +22,7 @@ from innovate_sim._version import __version__
 
 _EXPORTS = {
     "Comparison": "innovate_sim.experiments",
+    "CostDiff": "innovate_sim.cost",
     "CostEstimate": "innovate_sim.cost",
     "InnovateSimError": "innovate_sim.errors",
     "PriceNotFound": "innovate_sim.errors",
@@ -32,17 +33,21 @@ _EXPORTS = {
     "SweepResult": "innovate_sim.experiments",
     "UnitError": "innovate_sim.errors",
     "compare": "innovate_sim.experiments",
+    "diff_estimates": "innovate_sim.cost",
     "estimate_cost": "innovate_sim.cost",
     "load_catalog": "innovate_sim.pricing",
+    "load_result": "innovate_sim.experiments.io",
     "load_scenario": "innovate_sim.scenario",
     "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
+    "save_result": "innovate_sim.experiments.io",
     "simulate": "innovate_sim.experiments",
     "sweep": "innovate_sim.experiments",
 }
 
 __all__ = [
     "Comparison",
+    "CostDiff",
     "CostEstimate",
     "InnovateSimError",
     "PriceNotFound",
@@ -54,10 +59,13 @@ __all__ = [
     "UnitError",
     "__version__",
     "compare",
+    "diff_estimates",
     "estimate_cost",
     "load_catalog",
+    "load_result",
     "load_scenario",
     "load_sweep",
+    "save_result",
     "scenario_from_dict",
     "simulate",
     "sweep",
@@ -79,7 +87,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from innovate_sim.cost import CostEstimate, estimate_cost
+    from innovate_sim.cost import CostDiff, CostEstimate, diff_estimates, estimate_cost
     from innovate_sim.errors import (
         InnovateSimError,
         PriceNotFound,
@@ -96,5 +104,6 @@ if TYPE_CHECKING:
         simulate,
         sweep,
     )
+    from innovate_sim.experiments.io import load_result, save_result
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from innovate_sim.cli.app import FileArg, app, console, errors
+from innovate_sim.cli.app import app, console, errors
 from innovate_sim.errors import InnovateSimError
 
 
@@ -38,9 +38,9 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor completion and validation)."""
-    from innovate_sim.scenario import scenario_json_schema
+    from innovate_sim.cli.schema import editor_schema
 
-    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(editor_schema(), indent=2) + "\n")
 
 
 @app.command()
@@ -56,20 +56,41 @@ def prices(
 
 @app.command()
 def cost(
-    file: FileArg,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A scenario YAML file; with two files, the second's bill against the first's.",
+            show_default=False,
+        ),
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json or markdown.")
+    ] = "table",
     month: Annotated[int, typer.Option(help="Forecast month (1 = the first 730 hours).")] = 1,
 ) -> None:
-    """Print the static monthly bill by account and service (no simulation)."""
+    """Print the static monthly bill by account and service, or the diff of two (no simulation)."""
     from innovate_sim.cost import estimate_cost
-    from innovate_sim.cost.render import render_estimate
+    from innovate_sim.cost.diff import diff_estimates
+    from innovate_sim.cost.render import FORMATS, render_diff, render_estimate
     from innovate_sim.scenario import load_scenario
 
-    if format not in ("table", "csv", "json"):
-        raise InnovateSimError(f"--format must be table, csv or json, not {format!r}")
+    if format not in FORMATS:
+        raise InnovateSimError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
     if month < 1:
         raise InnovateSimError("--month starts at 1")
-    estimate = estimate_cost(load_scenario(file), month=month)
-    text = render_estimate(estimate, format=format, console=console)  # type: ignore[arg-type]
+    if len(files) > 2:
+        raise InnovateSimError(
+            f"cost takes one scenario (its bill) or two (the second against the first), "
+            f"not {len(files)}"
+        )
+    estimates = [estimate_cost(load_scenario(path), month=month) for path in files]
+    if len(estimates) == 1:
+        text = render_estimate(estimates[0], format=format, console=console)  # type: ignore[arg-type]
+    else:
+        try:
+            diff = diff_estimates(*estimates)
+        except ValueError as exc:
+            raise InnovateSimError(f"{files[0]} vs {files[1]}: {exc}") from None
+        text = render_diff(diff, format=format, console=console)  # type: ignore[arg-type]
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -131,6 +131,16 @@ class CostEstimate:
             return pd.DataFrame({"monthly_usd": [float(frame["monthly_usd"].sum())]})
         return frame.groupby(list(columns), sort=True)["monthly_usd"].sum().reset_index()
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the total, then monthly USD by account and service."""
+        table = self.by("account", "service").to_html(
+            index=False, float_format=lambda usd: f"${usd:,.2f}", border=0
+        )
+        return (
+            f"<p><b>{self.scenario_name}</b>: ${self.total_usd:,.2f} per month "
+            f"(month {self.month}, 730 h; prices {self.catalog_version})</p>{table}"
+        )
+
     def __repr__(self) -> str:
         return (
             f"CostEstimate(scenario={self.scenario_name!r}, month={self.month}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -165,7 +166,7 @@ class Karpenter(ScenarioModel):
 class Cluster(ScenarioModel):
     """One EKS cluster per environment."""
 
-    kubernetes_version: str = "1.33"
+    kubernetes_version: str = Field(default="1.33", json_schema_extra={"pattern": r"^\d+\.\d+$"})
     """Kubernetes minor version, as text; decides standard or extended EKS support pricing."""
     support: Literal["auto", "standard", "extended"] = "auto"
     """EKS support tier; 'auto' decides from the version calendar on the price catalog's date."""
@@ -184,8 +185,16 @@ class Cluster(ScenarioModel):
     @field_validator("kubernetes_version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        if isinstance(value, float):  # YAML reads 1.30 as 1.3
-            raise ValueError(f"write the Kubernetes version as a string, e.g. '{value:.2f}'")
+        # A number is read as the version it spells (1.34 → '1.34'), like engine_version: 16.
+        # YAML reads 1.30 as the number 1.3, so a one-decimal number is refused with a hint.
+        if isinstance(value, float):
+            text = repr(value)
+            if not re.fullmatch(r"\d+\.\d\d", text):
+                raise ValueError(
+                    f"{value!r} reads as the number {value!r} (YAML drops trailing zeros); "
+                    f"quote the version, e.g. '{value:.2f}'"
+                )
+            return text
         return value
 
     @field_validator("kubernetes_version")

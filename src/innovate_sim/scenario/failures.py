@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_serializer, field_validator
 
@@ -102,7 +102,10 @@ class Failures(ScenarioModel):
     rds_instance: RdsInstanceFailures = Field(default_factory=RdsInstanceFailures)
     rds_failover: RdsFailover = Field(default_factory=RdsFailover)
 
-    @field_validator("az_outage", "nat_gateway", "eks_control_plane", mode="before")
+    #: Processes a scenario may override in part (only the rate, or only the duration).
+    PARTIAL: ClassVar[tuple[str, ...]] = ("az_outage", "nat_gateway", "eks_control_plane")
+
+    @field_validator(*PARTIAL, mode="before")
     @classmethod
     def _partial_override(cls, value: object, info: object) -> object:
         """Allow overriding only the rate or only the duration of a default process."""

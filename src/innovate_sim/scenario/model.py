@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,7 +15,14 @@ from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
 from innovate_sim.scenario.network import NatPlacement
-from innovate_sim.scenario.types import Duration, Fraction, Money, Name, PositiveDuration
+from innovate_sim.scenario.types import (
+    NAME_PATTERN,
+    Duration,
+    Fraction,
+    Money,
+    Name,
+    PositiveDuration,
+)
 from innovate_sim.units import HOURS_PER_YEAR
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
@@ -39,7 +47,8 @@ class Account(ScenarioModel):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
         # The schema also accepts the shorthand: the account's name alone.
-        return {"anyOf": [handler(core_schema), {"type": "string"}]}
+        shorthand = {"type": "string", "pattern": NAME_PATTERN}
+        return {"anyOf": [handler(core_schema), shorthand]}
 
 
 class Targets(ScenarioModel):
@@ -209,3 +218,78 @@ class Scenario(ScenarioModel):
         """A short, stable hash of the validated content (not of the file's formatting)."""
         payload = json.dumps(self.model_dump(mode="json", exclude={"extends"}), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    #: Validates scenario data with located errors and the catalog checks: set by
+    #: :mod:`innovate_sim.scenario.loader`, which knows both (the model imports neither).
+    validate_data: ClassVar[Callable[[dict[str, Any], str], Scenario] | None] = None
+
+    def with_(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Scenario:
+        """A validated copy with some fields replaced, by dotted path.
+
+        Values are written as in a scenario file (``"5m"``, ``"99.95%"``,
+        ``"0.2/y"``); a mapping replaces a subtree; ``None`` removes a key (its
+        default applies). The copy is validated like a loaded file, so a bad
+        path or value raises :class:`~innovate_sim.errors.ScenarioError` naming it.
+
+        Examples:
+            >>> single = prod.with_({"environments.prod.network.nat_gateways": "single"})
+            >>> month = prod.with_(horizon="1mo", replications=50)
+            >>> later = prod.with_({"chaos.0.at": "200d"})
+        """
+        from innovate_sim.errors import ScenarioError
+
+        data = self.model_dump(mode="json", by_alias=True, exclude={"extends"})
+        for path, value in {**(changes or {}), **fields}.items():
+            _set_path(data, path, value, self.name)
+        validate = type(self).validate_data
+        if validate is None:  # pragma: no cover - the package's __init__ imports the loader
+            raise ScenarioError("import innovate_sim.scenario before editing a scenario")
+        return validate(data, f"<{self.name}.with_>")
+
+    def __repr__(self) -> str:
+        return (
+            f"Scenario(name={self.name!r}, environments={list(self.environments)}, "
+            f"region={self.region!r}, horizon={_duration_text(self.horizon)}, "
+            f"replications={self.replications}, seed={self.seed}, hash={self.content_hash()!r})"
+        )
+
+    __str__ = __repr__
+
+
+def _duration_text(hours: float) -> str:
+    from innovate_sim.units import format_duration
+
+    return format_duration(hours)
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any, name: str) -> None:
+    """Set ``data[a][b][0][c] = value`` for ``path == "a.b.0.c"`` (``None`` deletes)."""
+    from innovate_sim.errors import ScenarioError
+
+    parts = path.split(".")
+    if not path or not all(parts):
+        raise ScenarioError(f"<{name}.with_>: {path!r} is not a dotted path such as 'a.b.c'")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(
+                    f"<{name}.with_>: {where}: no item {part!r} (list of {len(node)})"
+                )
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            if node.get(part) is None:
+                node[part] = {}
+            node = node[part]
+        else:
+            raise ScenarioError(f"<{name}.with_>: {where}: {node!r} has no fields")
+    last = parts[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise ScenarioError(f"<{name}.with_>: {path}: no item {last!r} (list of {len(node)})")
+        node[int(last)] = value
+    elif value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value

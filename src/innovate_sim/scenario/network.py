@@ -49,9 +49,17 @@ INTERFACE_ENDPOINT_SERVICES = (
 class Endpoints(ScenarioModel):
     """VPC endpoints: gateway endpoints are free; interface endpoints bill per AZ-hour and GB."""
 
-    gateway: list[Literal["s3", "dynamodb"]] = Field(default_factory=list)
+    gateway: list[Literal["s3", "dynamodb"]] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
     """Gateway endpoints (S3, DynamoDB): traffic to them skips NAT processing, at no charge."""
-    interface: list[str] = Field(default_factory=list)
+    interface: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={
+            "items": {"type": "string", "enum": list(INTERFACE_ENDPOINT_SERVICES)},
+            "uniqueItems": True,
+        },
+    )
     """Interface endpoints by service name (e.g. ecr.api, ecr.dkr, sts, logs), one ENI per AZ."""
 
     @field_validator("gateway", "interface")
