@@ -19,6 +19,7 @@ __all__ = [
     "format_usd",
     "format_usd_short",
     "format_value",
+    "markdown_table",
 ]
 
 #: The text of a missing or non-finite value.
@@ -104,3 +105,15 @@ def format_interval(
         return undefined
     assert low is not None and high is not None  # for the type checker
     return f"{fmt(low)} – {fmt(high)}"
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
+    """A GitHub-flavoured markdown table; columns in ``right`` (indices) are right-aligned."""
+    rule = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -15,7 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.app import FileArg, app, console, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.formatting import format_interval, format_value
 
@@ -167,14 +168,20 @@ def run(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
+    from innovate_sim.cli.documents import result_document
     from innovate_sim.scenario import load_scenario
 
+    chosen = chosen_format(format)
     result = simulate_scenario(load_scenario(file), replications, seed, workers, dask)
-    print_result(result)
+    if chosen == "table":
+        print_result(result)
+    else:
+        emit(result_document(result), chosen)
     if out is not None:
-        save_outputs(result, out)
+        save_outputs(result, out, quiet=chosen != "table")
 
 
 def simulate_scenario(
@@ -204,14 +211,17 @@ def simulate_scenario(
         )
 
 
-def save_outputs(result: SimulationResult, out: Path) -> None:
-    """Write the result's tables and its report into ``out`` (atomically)."""
+def save_outputs(result: SimulationResult, out: Path, *, quiet: bool = False) -> None:
+    """Write the result's tables and its report into ``out`` (atomically).
+
+    The line saying so goes to stderr when ``quiet`` (stdout holds JSON, CSV or markdown).
+    """
     from innovate_sim.experiments.io import save_result
     from innovate_sim.reporting.report import write_report
 
     written = save_result(result, out)
     written += write_report(result, out)
-    console.print(f"wrote {len(written)} files to {out}")
+    (errors if quiet else console).print(f"wrote {len(written)} files to {out}")
 
 
 @app.command()
@@ -226,11 +236,14 @@ def compare(
         Path | None,
         typer.Option("--out", "-o", help="Folder for differences.csv and differences.png."),
     ] = None,
+    format: FormatOption = "table",
 ) -> None:
     """Run two scenarios with common random numbers; print paired differences B − A."""
+    from innovate_sim.cli.documents import compare_document
     from innovate_sim.experiments import compare as run_compare
     from innovate_sim.scenario import load_scenario
 
+    chosen = chosen_format(format)
     scenario_a, scenario_b = load_scenario(a), load_scenario(b)
     count = replications or scenario_a.replications
     with executor_for(dask) as executor, _progress() as bar:
@@ -245,6 +258,21 @@ def compare(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     diff = comparison.differences
+    if chosen == "table":
+        _print_differences(comparison, count)
+    else:
+        emit(compare_document(comparison), chosen)
+    if out is not None:
+        _write_differences(diff, out)
+        (errors if chosen != "table" else console).print(
+            f"wrote differences.csv and differences.png to {out}"
+        )
+
+
+def _print_differences(comparison: Any, count: int) -> None:
+    """The table of paired differences B − A with their intervals."""
+    diff = comparison.differences
+    scenario_a, scenario_b = comparison.a.scenario, comparison.b.scenario
     level = f"{comparison.a.confidence * 100:g}% CI"
     table = Table(
         title=f"B − A, paired over {count} replications with common random numbers "
@@ -263,9 +291,6 @@ def compare(
             ci,
         )
     console.print(table)
-    if out is not None:
-        _write_differences(diff, out)
-        console.print(f"wrote differences.csv and differences.png to {out}")
 
 
 def _write_differences(diff: pd.DataFrame, out: Path) -> None:

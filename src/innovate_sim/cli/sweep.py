@@ -13,7 +13,8 @@ import yaml
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import app, console
+from innovate_sim.cli.app import app, console, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.cli.simulate import (
     DaskAddress,
     Replications,
@@ -182,12 +183,16 @@ def sweep(
             help="Save each finished variant in OUT/variants and skip those already there.",
         ),
     ] = False,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate scenario variants with common random numbers; print cost against availability."""
+    from innovate_sim.cli.documents import sweep_document
     from innovate_sim.experiments import load_sweep
     from innovate_sim.experiments import sweep as run_sweep
     from innovate_sim.scenario import load_scenario
 
+    chosen = chosen_format(format)
+    say = console if chosen == "table" else errors
     if replications is not None and replications < 1:
         raise InnovateSimError("--replications must be at least 1")
     if workers < 1:
@@ -212,7 +217,7 @@ def sweep(
 
     def done(item: Any, resumed: bool) -> None:
         if resumed:
-            console.print(f"  {item.label}: resumed from {out}/variants")
+            say.print(f"  {item.label}: resumed from {out}/variants")
 
     with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating variants", total=None)
@@ -229,11 +234,14 @@ def sweep(
             progress=lambda n, total: bar.update(task, completed=n, total=total),
             on_variant=done,
         )
-    print_sweep(result)
-    console.print(
+    if chosen == "table":
+        print_sweep(result)
+    else:
+        emit(sweep_document(result), chosen)
+    say.print(
         f"{len(result.simulated)} variants simulated, {len(result.resumed)} resumed, "
         f"{result.wall_time_s:.1f} s"
     )
     if out is not None:
         written = _write_outputs(result, out)
-        console.print(f"wrote {', '.join(p.name for p in written)} to {out}")
+        say.print(f"wrote {', '.join(p.name for p in written)} to {out}")

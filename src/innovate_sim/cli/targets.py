@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.cli.simulate import (
     DaskAddress,
     OutDir,
@@ -36,14 +37,23 @@ def check(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
+    from innovate_sim.cli.documents import check_document
     from innovate_sim.scenario import load_scenario
     from innovate_sim.targets import validate_targets
 
+    chosen = chosen_format(format)
     scenario = load_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
+    if chosen != "table":
+        report = result.check()
+        emit(check_document(result, report), chosen)
+        if out is not None:
+            save_outputs(result, out, quiet=True)
+        raise typer.Exit(report.exit_code)
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
