@@ -36,7 +36,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b\d+(\.\d+)? ?(s|ms|min) elapsed\b"), "<duration>"),
     (re.compile(r"(, |^)\d+(\.\d+)? s$", re.M), r"\1<duration>"),
     (re.compile(r"\b\d+(\.\d+)? s\b(?=,| total| wall)"), "<duration>"),
-    (re.compile(r"\b(hash|sha256)( |: ?|=)[0-9a-f]{8,64}\b"), r"\1\2<hash>"),
+    (re.compile(r"\b(hash|sha256)( |: ?|=)(`?)[0-9a-f]{8,64}\b"), r"\1\2\3<hash>"),
     (re.compile(r"\binnovate[_-]sim (v)?\d+\.\d+(\.\d+)?\S*"), r"innovate_sim <version>"),
     (re.compile(r"(?<![\w.])/(tmp|private|home|work|Users|var)/\S+"), "<path>"),
 )

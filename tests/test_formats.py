@@ -80,4 +80,30 @@ def test_markdown_is_a_self_contained_comment(
 
 def test_unknown_format_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", MONTH, "-n", "1", "--format", "yaml"]) == 2
-    assert "--format must be one of table, json, csv, markdown" in capsys.readouterr().err
+    assert "--format must be one of table, csv, json, markdown" in capsys.readouterr().err
+
+
+def test_units_and_counts_read_right(capsys: pytest.CaptureFixture[str]) -> None:
+    """A fraction printed as a percentage says %, one replication is singular, RTO has minutes."""
+    main(["run", MONTH, "-n", "1"])
+    out = capsys.readouterr().out
+    assert "request_availability (%)" in out and "(fraction)" not in out
+    assert "1 replication of" in out and "1 replications" not in out
+    main(["check", MONTH, "-n", "2", "--format", "csv"])
+    rows = {r["target"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    main(["check", MONTH, "-n", "2"])
+    table = capsys.readouterr().out
+    rto = next(line for line in table.splitlines() if "rto ≤" in line)
+    assert f"{float(rows['rto']['mean']):.2f} min" in rto
+
+
+def test_count_noun_and_display_unit() -> None:
+    from innovate_sim.formatting import count_noun, display_unit
+
+    assert [count_noun(n, "replication") for n in (0, 1, 2)] == [
+        "0 replications",
+        "1 replication",
+        "2 replications",
+    ]
+    assert count_noun(1_200, "variant") == "1,200 variants"
+    assert display_unit("fraction") == "%" and display_unit("min/year") == "min/year"

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 __all__ = [
     "NOT_AVAILABLE",
+    "count_noun",
+    "display_unit",
     "format_interval",
     "format_percent",
     "format_unit_price",
@@ -117,3 +119,13 @@ def markdown_table(header: list[str], rows: list[list[str]], right: set[int]) ->
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def display_unit(unit: str) -> str:
+    """The unit as a table shows it: a ``fraction`` is written as a percentage, so ``%``."""
+    return "%" if unit == "fraction" else unit
+
+
+def count_noun(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 replication``, ``3 replications`` (``plural`` for irregular nouns)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

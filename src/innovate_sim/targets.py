@@ -55,6 +55,7 @@ import pandas as pd
 
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.stats import Estimate, estimate, replications_to_settle
+from innovate_sim.formatting import count_noun
 from innovate_sim.units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
@@ -395,7 +396,7 @@ def _rto(
     else:
         longer = int((incidents["duration_min"] > rto_min).sum())
         share = longer / len(incidents)
-        note = f"{share:.1%} of {len(incidents)} incidents last longer than the RTO"
+        note = f"{share:.1%} of {count_noun(len(incidents), 'incident')} last longer than the RTO"
     return _per_replication(worst, replications, 0.0), note
 
 
@@ -558,7 +559,7 @@ class TargetReport:
             if n < 2 or not math.isfinite(float(row["ci_low"])):
                 ci = f"undefined (n={n})"
             else:
-                ci = f"{format_value(row['ci_low'], unit)} – {format_value(row['ci_high'], unit)}"
+                ci = f"{format_value(row['ci_low'], unit)} – {_with_unit(row['ci_high'], unit)}"
             settle = row["replications_to_settle"]
             out.append(
                 {
@@ -566,7 +567,7 @@ class TargetReport:
                     "target": f"{row['target']} {op} {_with_unit(row['threshold'], unit)}",
                     "unit": unit,
                     "statistic": str(row["statistic"]),
-                    "mean": format_value(row["mean"], unit),
+                    "mean": _with_unit(row["mean"], unit),
                     level: ci,
                     "verdict": str(row["verdict"]),
                     "to settle": "" if pd.isna(settle) else f"n≈{int(settle)}",

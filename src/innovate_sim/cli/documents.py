@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from innovate_sim.cli.formats import Document, records
-from innovate_sim.formatting import format_percent, format_usd
+from innovate_sim.formatting import count_noun, format_percent, format_usd
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import Comparison, SimulationResult, SweepResult
@@ -20,16 +20,14 @@ _SUMMARY_COLUMNS = ["environment", "metric", "unit", "mean", "ci_low", "ci_high"
 
 def _context(result: SimulationResult) -> list[str]:
     prov = result.provenance()
-    replications = prov["replications"]
-    plural = "replication" if replications == 1 else "replications"
     lines = [
         f"scenario `{prov['scenario']}` (hash `{prov['scenario_hash']}`), seed {prov['seed']}, "
-        f"{replications} {plural} of {prov['horizon_h'] / 8760:g} y",
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y",
         f"prices `{prov['catalog_version']}`, innovate_sim {prov['package_version']}; "
         f"{result.confidence * 100:g}% CI: {prov['ci_method']}",
     ]
     if result.failed:
-        lines.append(f"**{len(result.failed)} replications failed**")
+        lines.append(f"**{count_noun(len(result.failed), 'replication')} failed**")
     return lines
 
 
@@ -60,6 +58,7 @@ def result_document(result: SimulationResult) -> Document:
         heading=f"Forecast: {result.scenario.name}",
         context=_context(result),
         tables=[("Forecast", summary), ("Downtime by cause (mean per year)", causes)],
+        csv=summary,
         payload={
             "provenance": result.provenance(),
             "summary": records(summary),
@@ -86,12 +85,14 @@ def check_document(result: SimulationResult, report: TargetReport) -> Document:
         "note",
     ]
     rows = report.rows[columns]
+    shown = pd.DataFrame(report.display_rows()).drop(columns="unit")
     line = report.summary_line()
     outcome = line.split(":", 1)[0]
     return Document(
         heading=f"{_VERDICT_MARK[outcome]} {line} ({result.scenario.name})",
         context=_context(result),
-        tables=[("Targets (mean over replications)", rows)],
+        tables=[("Targets (mean over replications)", shown)],
+        csv=rows,
         payload={
             "verdict": outcome.lower(),
             "exit_code": report.exit_code,
@@ -112,12 +113,13 @@ def compare_document(comparison: Comparison) -> Document:
     return Document(
         heading=f"B − A: {b.scenario.name} against {a.scenario.name}",
         context=[
-            f"paired over {a.replications} replications with common random numbers, "
+            f"paired over {count_noun(a.replications, 'replication')} with common random numbers, "
             f"seed {a.seed}; {a.confidence * 100:g}% CI of the paired differences",
             f"A = `{a.scenario.name}` (hash `{a.scenario_hash}`), "
             f"B = `{b.scenario.name}` (hash `{b.scenario_hash}`)",
         ],
         tables=[("Paired differences B − A", diff)],
+        csv=diff,
         payload={"a": a.provenance(), "b": b.provenance(), "differences": records(diff)},
     )
 
@@ -137,12 +139,14 @@ def sweep_document(result: SweepResult) -> Document:
         "pareto": frontier["variant"].tolist(),
     }
     return Document(
-        heading=f"Sweep: {len(table)} variants × {result.replications} replications",
+        heading=f"Sweep: {count_noun(len(table), 'variant')} × "
+        f"{count_noun(result.replications, 'replication')}",
         context=[
             f"seed {result.seed}, common random numbers; availability and downtime of "
             f"`{result.environment}`, cost of the whole scenario",
             "Pareto set, cheapest first: " + ("; ".join(front) or "none"),
         ],
         tables=[("Variants", table)],
+        csv=result.table,
         payload=payload,
     )

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, cast
 
 import numpy as np
 import pandas as pd
 import typer
 
+from innovate_sim.cost.render import FORMATS, Format
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.formatting import (
     NOT_AVAILABLE,
+    display_unit,
     format_percent,
     format_usd,
     format_value,
@@ -37,10 +40,6 @@ from innovate_sim.formatting import (
 
 __all__ = ["FORMATS", "Document", "Format", "FormatOption", "chosen_format", "emit", "records"]
 
-Format = Literal["table", "json", "csv", "markdown"]
-
-#: The output formats of the simulating commands.
-FORMATS: tuple[Format, ...] = ("table", "json", "csv", "markdown")
 
 FormatOption = Annotated[
     str,
@@ -67,14 +66,16 @@ class Document:
     Attributes:
         heading: one line naming what was run (the markdown heading).
         context: lines of context under the heading (scenario, seed, versions).
-        tables: titled tables, the main one first (the CSV output); a ``unit``
-            column tells how to write the row's numbers.
+        tables: titled tables for markdown; a ``unit`` column tells how to
+            write the row's numbers (text cells are written as they are).
+        csv: the main table with raw numbers (the CSV output).
         payload: the JSON document.
     """
 
     heading: str
     context: list[str]
     tables: list[tuple[str, pd.DataFrame]]
+    csv: pd.DataFrame
     payload: dict[str, Any] = field(default_factory=dict)
 
 
@@ -102,11 +103,15 @@ def _cell_writer(column: str, unit: str | None) -> Callable[[Any], str]:
     """How to write a number of ``column`` in markdown (by the row's unit or the column's name)."""
     if unit is not None:
         return lambda v: format_value(v, unit)
-    if "usd" in column:
+    if "usd" in column or column.startswith("monthly_cost"):
         return format_usd
     if "availability" in column:
         return format_percent
-    return lambda v: f"{v:,.4g}"
+    return lambda v: f"{v:,.2f}"
+
+
+#: Columns that count (replications), whatever the row's unit.
+_COUNTS = {"n", "replications", "replications_to_settle"}
 
 
 def _cell(column: str, value: Any, unit: str | None) -> str:
@@ -115,22 +120,36 @@ def _cell(column: str, value: Any, unit: str | None) -> str:
     if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         if not math.isfinite(float(value)):
             return NOT_AVAILABLE
-        if isinstance(value, int | np.integer) and unit is None:
-            return str(value)
+        if isinstance(value, int | np.integer) or column in _COUNTS:
+            return f"{value:,.0f}"
         return _cell_writer(column, unit)(float(value))
     return "" if value is None else str(value)
 
 
+_NUMBER_TEXT = re.compile(r"^[-+]?\$?[\d.,]+")
+
+
+def _right_aligned(frame: pd.DataFrame) -> set[int]:
+    """Columns of numbers, or of text that starts like a number (formatted values)."""
+    return {
+        i
+        for i, column in enumerate(frame.columns)
+        if pd.api.types.is_numeric_dtype(frame[column])
+        or frame[column].astype(str).str.match(_NUMBER_TEXT).all()
+    }
+
+
 def _markdown_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], set[int]]:
     columns = [str(c) for c in frame.columns]
-    numeric = {i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c])}
     rows = []
     for record in frame.to_dict(orient="records"):
         unit = record.get("unit")
-        rows.append(
-            [_cell(str(c), v, unit if isinstance(unit, str) else None) for c, v in record.items()]
-        )
-    return columns, rows, numeric
+        unit = unit if isinstance(unit, str) else None
+        cells = [_cell(str(c), v, unit) for c, v in record.items()]
+        if unit is not None:
+            cells[columns.index("unit")] = display_unit(unit)
+        rows.append(cells)
+    return columns, rows, _right_aligned(frame)
 
 
 def to_markdown(document: Document) -> str:
@@ -151,7 +170,7 @@ def emit(document: Document, format: Format) -> None:
     if format == "json":
         text = json.dumps(_plain(document.payload), indent=2, allow_nan=False) + "\n"
     elif format == "csv":
-        text = document.tables[0][1].to_csv(index=False) if document.tables else ""
+        text = document.csv.to_csv(index=False)
     elif format == "markdown":
         text = to_markdown(document)
     else:

@@ -18,7 +18,7 @@ from innovate_sim._frames import iter_rows
 from innovate_sim.cli.app import FileArg, app, console, errors
 from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import count_noun, display_unit, format_interval, format_value
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
@@ -94,13 +94,13 @@ def print_result(result: object, top: int = 5) -> None:
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
-        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y, "
         f"prices {prov['catalog_version']}, innovate_sim {prov['package_version']}, "
         f"{prov['wall_time_s']:.1f} s"
     )
     if result.failed:
         console.print(
-            f"[red]{len(result.failed)} replications failed[/]: "
+            f"[red]{count_noun(len(result.failed), 'replication')} failed[/]: "
             + ", ".join(str(r) for r, _ in result.failed[:10])
         )
     summary = result.summary()
@@ -112,7 +112,7 @@ def print_result(result: object, top: int = 5) -> None:
         fmt, ci = _row_text(row, decimals=1)
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean),
             ci,
             f"{fmt(row.p5)} – {fmt(row.p95)}",
@@ -275,7 +275,7 @@ def _print_differences(comparison: Any, count: int) -> None:
     scenario_a, scenario_b = comparison.a.scenario, comparison.b.scenario
     level = f"{comparison.a.confidence * 100:g}% CI"
     table = Table(
-        title=f"B − A, paired over {count} replications with common random numbers "
+        title=f"B − A, paired over {count_noun(count, 'replication')} with common random numbers "
         f"(A = {scenario_a.name}, B = {scenario_b.name})"
     )
     for column in ("environment", "metric", "A", "B", "B − A", level):
@@ -284,7 +284,7 @@ def _print_differences(comparison: Any, count: int) -> None:
         fmt, ci = _row_text(row, decimals=2)
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean_a),
             fmt(row.mean_b),
             fmt(row.mean_difference),

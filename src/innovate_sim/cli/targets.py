@@ -25,6 +25,7 @@ from innovate_sim.cli.simulate import (
     simulate_scenario,
 )
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.formatting import count_noun
 
 __all__ = ["check", "report"]
 
@@ -57,11 +58,11 @@ def check(
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
-        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y, "
         f"{prov['wall_time_s']:.1f} s"
     )
     if result.failed:
-        console.print(f"[red]{len(result.failed)} replications failed[/]")
+        console.print(f"[red]{count_noun(len(result.failed), 'replication')} failed[/]")
     report = result.check()
     report.render(console)
     if out is not None:

@@ -32,7 +32,7 @@ from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
 from innovate_sim.experiments.stats import NON_NEGATIVE, estimate
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import display_unit, format_interval, format_value
 from innovate_sim.reporting.assumptions import (
     applicable_defaults,
     compact_places,
@@ -227,7 +227,7 @@ def _key_figures(result: Any) -> list[Block]:
         rows.append(
             [
                 str(row.environment),
-                f"{row.metric} ({row.unit})",
+                f"{row.metric} ({display_unit(row.unit)})",
                 format_value(row.mean, row.unit),
                 _ci(row.ci_low, row.ci_high, row.unit, n),
                 f"{format_value(row.p5, row.unit)} – {format_value(row.p95, row.unit)}",
