@@ -602,6 +602,17 @@ class TargetReport:
         console.print(table)
         console.print(self.summary_line(), style=_VERDICT_STYLE[_worst(self.counts)])
 
+    def plot(self, ax: Any = None) -> Any:
+        """Each target's mean and CI as a share of what it allows (1 = at the target)."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("targets", self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import html_table
+
+        return html_table(self.summary_line(), pd.DataFrame(self.display_rows()))
+
     def __repr__(self) -> str:
         return f"TargetReport({self.summary_line()})"
 

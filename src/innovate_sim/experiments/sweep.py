@@ -166,6 +166,22 @@ class SweepResult:
             )
         return table
 
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Cost against availability per variant, with CIs and the Pareto set; returns the Axes."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("sweep", self, ax=ax, **options)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import html_table
+
+        caption = (
+            f"{len(self.variants)} variants × {self.replications} replications, seed {self.seed}; "
+            f"availability of {self.environment!r}; pareto = efficient"
+        )
+        shown = self.table.drop(columns=["scenario_hash"])
+        return html_table(caption, shown, {"pareto": lambda flag: "◆" if flag else ""})
+
     def __repr__(self) -> str:
         return (
             f"SweepResult({len(self.variants)} variants, {self.replications} replications, "
