@@ -66,6 +66,10 @@ def parse_set(option: str) -> tuple[str, list[Any]]:
     return path.strip(), parsed
 
 
+#: The mark of each Pareto status in the sweep table.
+_MARKS = {"efficient": "◆", "not distinguishable": "≈"}
+
+
 def print_sweep(result: Any) -> None:
     """Print the sweep table (Pareto set marked ◆) and the frontier, cheapest first."""
     table = result.table
@@ -75,8 +79,8 @@ def print_sweep(result: Any) -> None:
     view = Table(
         title=f"Sweep: {len(table)} variants × {result.replications} replications, "
         f"seed {result.seed}, common random numbers",
-        caption=f"availability and downtime of {result.environment!r}; "
-        "cost of the whole scenario; ◆ Pareto set",
+        caption=f"availability and downtime of {result.environment!r}; cost of the whole "
+        "scenario; ◆ Pareto set; ≈ not distinguishable from another variant",
     )
     view.add_column("", justify="center")
     for name in parameters:
@@ -88,7 +92,7 @@ def print_sweep(result: Any) -> None:
     interval = partial(format_interval, undefined="n/a (n=1)")
     for row in table.to_dict(orient="records"):
         view.add_row(
-            "◆" if row["pareto"] else "",
+            _MARKS.get(row["pareto_status"], ""),
             *(str(row[name]) for name in parameters),
             format_usd(row["monthly_cost_usd"]),
             interval(row["monthly_cost_ci_low"], row["monthly_cost_ci_high"], usd_whole),
@@ -107,12 +111,19 @@ def print_sweep(result: Any) -> None:
     console.print(view)
     frontier = result.frontier()
     console.print(
-        "◆ Pareto set (no other variant is at least as cheap and as available), cheapest first:"
+        "◆ Pareto set (told apart from every other variant, and no other is as cheap and as "
+        "available: paired differences outside their intervals), cheapest first:"
     )
     for r in iter_rows(frontier):
         console.print(
             f"  {r.variant}: {format_usd(r.monthly_cost_usd)}/month, "
             f"{format_percent(r.request_availability)} of requests served"
+        )
+    unclear = table.loc[table["pareto_status"] == "not distinguishable", "variant"].tolist()
+    if unclear:
+        console.print(
+            f"≈ not distinguishable with {result.replications} replications (run more): "
+            + ", ".join(map(str, unclear))
         )
 
 

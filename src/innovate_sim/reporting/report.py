@@ -38,10 +38,12 @@ from innovate_sim.reporting.assumptions import (
     compact_places,
     format_default_value,
 )
+from innovate_sim.reporting.bill import bill_blocks
 from innovate_sim.reporting.plots_common import NothingToPlotError
 from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
 from innovate_sim.reporting.templates import (
     Block,
+    Contents,
     Figure,
     Heading,
     Items,
@@ -101,14 +103,15 @@ def rebuild_report(out_dir: Path | str) -> list[Path]:
 def report_blocks(result: Any) -> list[Block]:
     """The report's content as blocks (see :mod:`innovate_sim.reporting.templates`)."""
     blocks: list[Block] = []
+    blocks += _targets(result)  # verdicts first
+    blocks.append(Contents())
     blocks += _provenance(result)
-    targets = _targets(result)
-    blocks += targets
     blocks += _key_figures(result)
     blocks += _availability(result)
     blocks += _downtime(result)
     blocks += _incidents(result)
     blocks += _cost(result)
+    blocks += bill_blocks(result)
     blocks += _assumptions(result)
     blocks += _out_of_scope(result)
     return blocks
