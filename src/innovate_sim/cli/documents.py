@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from innovate_sim.cli.formats import Document, records
+from innovate_sim.experiments.pareto import NOT_DISTINGUISHABLE
 from innovate_sim.formatting import count_noun, format_percent, format_usd
 
 if TYPE_CHECKING:
@@ -133,6 +134,11 @@ def sweep_document(result: SweepResult) -> Document:
         f"{format_percent(r['request_availability'])} of requests served"
         for r in frontier.to_dict(orient="records")
     ]
+    unclear = [
+        str(label)
+        for label, status in zip(table["variant"], table["pareto_status"], strict=True)
+        if status == NOT_DISTINGUISHABLE
+    ]
     payload: dict[str, Any] = {
         "provenance": result.provenance(),
         "variants": records(result.table),
@@ -144,7 +150,9 @@ def sweep_document(result: SweepResult) -> Document:
         context=[
             f"seed {result.seed}, common random numbers; availability and downtime of "
             f"`{result.environment}`, cost of the whole scenario",
-            "Pareto set, cheapest first: " + ("; ".join(front) or "none"),
+            "Pareto set (differences outside the intervals), cheapest first: "
+            + ("; ".join(front) or "none"),
+            "not distinguishable with these replications: " + (", ".join(unclear) or "none"),
         ],
         tables=[("Variants", table)],
         csv=result.table,
