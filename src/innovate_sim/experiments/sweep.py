@@ -86,7 +86,8 @@ class SweepResult:
         wall_time_s: float,
     ) -> None:
         self.variants = variants
-        self.records = records
+        # in variant order, whichever finished first (parallel runs finish in any order)
+        self.records = {v.label: records[v.label] for v in variants}
         self.results = results
         self.environment = environment
         self.seed = seed
