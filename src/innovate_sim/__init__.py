@@ -80,6 +80,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'innovate_sim' has no attribute {name!r}")
     value = getattr(import_module(module), name)
+    if module.startswith("innovate_sim.experiments"):
+        # Results draw themselves through reporting, which registers their plotters
+        # (experiments may not import reporting: see experiments/views.py).
+        import innovate_sim.reporting  # noqa: F401
     globals()[name] = value
     return value
 

@@ -5,7 +5,8 @@
 * Every field of the scenario JSON Schema is documented.
 * Every ``$ innovate-sim …`` line inside a ```` ```console ```` block of
   ``README.md`` and ``docs/*.md`` runs, with the exit status its ``# exit N``
-  comment gives (default 0).
+  comment gives (default 0), and prints what the docs show under it — times,
+  durations, hashes, versions and absolute paths masked (``tests/_docs_outputs.py``).
 * The README's Python example runs.
 
 Refresh everything generated — the reference, the defaults table, the output
@@ -25,7 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from _docs_outputs import (
+    EXIT,
+    command_of,
+    console_blocks,
+    documented_outputs,
+    elide,
+    refresh,
+    stale,
+)
+from innovate_sim import load_scenario
 from innovate_sim.docs_reference import (
     DEFAULTS_END,
     DEFAULTS_START,
@@ -33,19 +45,15 @@ from innovate_sim.docs_reference import (
     render_defaults,
     render_reference,
 )
-from innovate_sim.scenario import DEFAULTS, scenario_json_schema
+from innovate_sim.errors import ScenarioError
+from innovate_sim.scenario import DEFAULTS, scenario_from_dict, scenario_json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 UPDATE = os.environ.get("UPDATE_DOCS") == "1"
 REGENERATE = "regenerate with: python -m innovate_sim.docs_reference --write-docs docs"
-
-#: Longest command output kept in a doc; the rest is elided.
-MAX_OUTPUT_LINES = 60
-
-_CONSOLE = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
-_EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
+REFRESH = "UPDATE_DOCS=1 python -m pytest tests/e2e/test_docs.py"
 
 
 def _documents() -> list[Path]:
@@ -57,13 +65,26 @@ def _documents() -> list[Path]:
 
 def test_scenario_reference_is_current() -> None:
     path = DOCS / "scenario.md"
-    expected = render_reference()
+    expected = render_reference(DOCS)
     if UPDATE:
         path.write_text(expected, encoding="utf-8")
     assert path.exists(), f"docs/scenario.md is missing; {REGENERATE}"
     assert path.read_text(encoding="utf-8") == expected, (
         f"docs/scenario.md is out of date with the scenario models; {REGENERATE}"
     )
+
+
+def test_minimal_scenario_is_valid_and_minimal() -> None:
+    """The scenario opening docs/scenario.md loads, and its workload needs every part it sets."""
+    path = DOCS / "examples" / "minimal.yaml"
+    scenario = load_scenario(path)
+    assert list(scenario.environments) == ["app"] and scenario.targets
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    environment = document["environments"]["app"]
+    for part in ("ingress", "cluster", "demand"):
+        without = {k: v for k, v in environment.items() if k != part}
+        with pytest.raises(ScenarioError):
+            scenario_from_dict({**document, "environments": {"app": without}})
 
 
 def test_defaults_table_in_modelling_is_current() -> None:
@@ -144,13 +165,12 @@ def test_every_default_is_documented() -> None:
 def _commands(text: str) -> list[tuple[str, int]]:
     """(command line after ``$ ``, expected exit status) of every documented innovate-sim run."""
     found = []
-    for block in _CONSOLE.findall(text):
+    for block in console_blocks(text):
         for line in block.splitlines():
             if line.startswith("$ innovate-sim "):
-                command = line[2:]
-                match = _EXIT.search(command)
+                match = EXIT.search(line)
                 status = int(match.group(1)) if match else 0
-                found.append((_EXIT.sub("", command), status))
+                found.append((command_of(line), status))
     return found
 
 
@@ -173,26 +193,6 @@ def _run(command: str) -> tuple[int, str]:
     return status, printed + err.getvalue()
 
 
-def _elide(output: str) -> str:
-    lines = [line.rstrip() for line in output.rstrip("\n").splitlines()]
-    if len(lines) > MAX_OUTPUT_LINES:
-        more = len(lines) - MAX_OUTPUT_LINES
-        lines = [*lines[:MAX_OUTPUT_LINES], f"[… {more} more lines]"]
-    return "\n".join(lines)
-
-
-def _refresh_block(block: str, outputs: dict[str, str]) -> str:
-    """A console block with each command followed by its current output (old output dropped)."""
-    pieces: list[str] = []
-    for line in block.splitlines():
-        if line.startswith("$ "):
-            pieces.append(line)
-            output = outputs.get(_EXIT.sub("", line[2:]), "")
-            if output:
-                pieces.append(output)
-    return "\n".join(pieces) + "\n"
-
-
 @pytest.fixture()
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder where ``scenarios/`` is the repository's and outputs land in tmp."""
@@ -208,21 +208,23 @@ def test_documented_commands_run(sandbox: Path) -> None:
     assert total >= 8, "the docs should show the CLI at work"
     failures = []
     for path, text in documents.items():
+        shown = documented_outputs(text)
         outputs: dict[str, str] = {}
         for command, expected in _commands(text):
             status, printed = _run(command)
-            outputs[command] = _elide(printed)
+            where = f"{path.relative_to(ROOT)}: `{command}`"
+            diff = stale(shown[command], printed)
             if status != expected:
                 failures.append(
-                    f"{path.relative_to(ROOT)}: `{command}` exited {status}, documented "
-                    f"{expected}:\n{printed[-2000:]}"
+                    f"{where} exited {status}, documented {expected}:\n{printed[-2000:]}"
                 )
+            elif diff is not None and UPDATE:
+                outputs[command] = elide(printed)  # only stale blocks change: no churn
+            elif diff is not None:
+                failures.append(f"{where} prints other output than documented:\n{diff}")
         if UPDATE and outputs:
-            fresh = _CONSOLE.sub(
-                lambda m, o=outputs: "```console\n" + _refresh_block(m.group(1), o) + "```", text
-            )
-            path.write_text(fresh, encoding="utf-8")
-    assert not failures, "\n\n".join(failures)
+            path.write_text(refresh(text, outputs), encoding="utf-8")
+    assert not failures, "\n\n".join(failures) + f"\n\nrefresh with: {REFRESH}"
 
 
 # -- the README's Python example ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from innovate_sim.experiments.io import load_result
 from innovate_sim.reporting.assumptions import applicable_defaults
 from innovate_sim.reporting.plots_common import NothingToPlotError
 from innovate_sim.reporting.report import _figure
+from innovate_sim.reporting.templates import anchor
 from innovate_sim.scenario import Scenario
 
 PROD = Path(__file__).resolve().parents[2] / "scenarios" / "prod.yaml"
@@ -62,10 +63,12 @@ def test_report_files_are_complete(results: Path) -> None:
         "Downtime by cause",
         "Worst incidents",
         "Monthly cost",
+        "Bill by resource",
         "Assumptions",
         "Out of scope",
     ):
-        assert f"## {section}" in md and f"<h2>{section}</h2>" in html
+        assert f"## {section}" in md and f'<h2 id="{anchor(section)}">{section}</h2>' in html
+        assert f"- [{section}](#{anchor(section)})" in md, "the table of contents links it"
     summary = load_result(results)
     assert summary.scenario_hash in md and f"| seed | {summary.seed} |" in md
     assert 'class="pass"' in html or 'class="fail"' in html or 'class="uncertain"' in html
@@ -122,3 +125,17 @@ def test_assumptions_list_only_defaults_in_use() -> None:
     spread = next(item for item in applied if item.default.key == "workloads.*.topology_spread")
     assert spread.used_in == ["prod/worker"]
     assert sorted(spread.overridden_in) == ["prod/api", "prod/web"]
+
+
+def test_verdicts_come_first_and_the_bill_is_per_resource(results: Path) -> None:
+    md = (results / "report.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", md, re.M)
+    assert headings[:2] == ["Targets", "Run"], "verdicts first, then the table of contents"
+    verdict = re.search(r"\*\*(PASS|FAIL|UNCERTAIN): ", md)
+    assert verdict is not None and verdict.start() < md.index("- [Run](#run)") < md.index("## Run")
+    bill = md.split("## Bill by resource", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in bill.splitlines() if line.startswith("| prod |")]
+    keys = [tuple(line.split(" | ")[1:3]) for line in rows]
+    resources = {resource for _, resource in keys}
+    assert "prod/nat-gateway/az-a" in resources and "prod/rds/postgres" in resources
+    assert len(keys) == len(set(keys)), "one row per service and resource"

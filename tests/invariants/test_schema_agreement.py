@@ -29,11 +29,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz_scenarios import SEEDS, mutate_data
 
 from innovate_sim.cli.schema import editor_schema
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import load_scenario
-from test_fuzz_scenarios import SEEDS, mutate_data
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("INNOVATE_SIM_AGREEMENT_EXAMPLES", "300"))

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from innovate_sim.cli.app import app, console, disclose, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format
 from innovate_sim.cli.importing import CatalogOpt, UsageOpt, load_input, register_prices_import
 from innovate_sim.errors import InnovateSimError
 
@@ -77,9 +78,7 @@ def cost(
             show_default=False,
         ),
     ],
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, json or markdown.")
-    ] = "table",
+    format: FormatOption = "table",
     month: Annotated[int, typer.Option(help="Forecast month (1 = the first 730 hours).")] = 1,
     usage: UsageOpt = None,
     catalog: CatalogOpt = None,
@@ -87,10 +86,9 @@ def cost(
     """Print the static monthly bill by account and service, or the diff of two (no simulation)."""
     from innovate_sim.cost import estimate_cost
     from innovate_sim.cost.diff import diff_estimates
-    from innovate_sim.cost.render import FORMATS, render_diff, render_estimate
+    from innovate_sim.cost.render import render_diff, render_estimate
 
-    if format not in FORMATS:
-        raise InnovateSimError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    chosen = chosen_format(format)
     if month < 1:
         raise InnovateSimError("--month starts at 1")
     if len(files) > 2:
@@ -101,14 +99,14 @@ def cost(
     scenarios = [load_input(path, usage, catalog) for path in files]
     estimates = [estimate_cost(scenario, month=month) for scenario in scenarios]
     if len(estimates) == 1:
-        text = render_estimate(estimates[0], format=format, console=console)  # type: ignore[arg-type]
+        text = render_estimate(estimates[0], format=chosen, console=console)
     else:
         try:
             diff = diff_estimates(*estimates)
         except ValueError as exc:
             raise InnovateSimError(f"{files[0]} vs {files[1]}: {exc}") from None
-        text = render_diff(diff, format=format, console=console)  # type: ignore[arg-type]
+        text = render_diff(diff, format=chosen, console=console)
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     # the defaults behind the bill (the head's, for a diff: what the change leaves assumed)
-    disclose(scenarios[-1], estimates[-1].to_frame(), to_stderr=format != "table")
+    disclose(scenarios[-1], estimates[-1].to_frame(), to_stderr=chosen != "table")

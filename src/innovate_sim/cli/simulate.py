@@ -15,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import FileArg, app, console, disclose
+from innovate_sim.cli.app import FileArg, app, console, disclose, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import count_noun, display_unit, format_interval, format_value
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
@@ -108,7 +109,7 @@ def print_result(result: object, top: int = 5) -> None:
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
-        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y, "
         f"prices {prov['catalog_version']}, innovate_sim {prov['package_version']}, "
         f"{prov['wall_time_s']:.1f} s"
     )
@@ -125,7 +126,7 @@ def print_result(result: object, top: int = 5) -> None:
             ci = f"{'not estimable' if row.ci_low == row.ci_high else ci} [{len(notes)}]"
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean),
             ci,
             f"{fmt(row.p5)} – {fmt(row.p95)}",
@@ -202,15 +203,21 @@ def run(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
+    from innovate_sim.cli.documents import result_document
     from innovate_sim.cost.pricecheck import load_priced_scenario
 
+    chosen = chosen_format(format)
     result = simulate_scenario(load_priced_scenario(file), replications, seed, workers, dask)
-    print_result(result)
-    disclose(result.scenario)
+    if chosen == "table":
+        print_result(result)
+        disclose(result.scenario)
+    else:
+        emit(result_document(result), chosen)
     if out is not None:
-        save_outputs(result, out)
+        save_outputs(result, out, quiet=chosen != "table")
     raise typer.Exit(report_failures(result))
 
 
@@ -228,9 +235,9 @@ def report_failures(result: SimulationResult) -> int:
         return 0
     first, error = result.failed[0]
     lines = [line for line in error.splitlines() if line.strip()]
-    console.print(
-        f"[red]{len(result.failed)} of {len(result.outcomes)} replications failed[/]; "
-        f"the first (replication {first}): {lines[0] if lines else 'no message'}",
+    errors.print(
+        f"[red]{len(result.failed)} of {count_noun(len(result.outcomes), 'replication')} "
+        f"failed[/]; the first (replication {first}): {lines[0] if lines else 'no message'}",
         markup=True,
         highlight=False,
     )
@@ -264,14 +271,17 @@ def simulate_scenario(
         )
 
 
-def save_outputs(result: SimulationResult, out: Path) -> None:
-    """Write the result's tables and its report into ``out`` (atomically)."""
+def save_outputs(result: SimulationResult, out: Path, *, quiet: bool = False) -> None:
+    """Write the result's tables and its report into ``out`` (atomically).
+
+    The line saying so goes to stderr when ``quiet`` (stdout holds JSON, CSV or markdown).
+    """
     from innovate_sim.experiments.io import save_result
     from innovate_sim.reporting.report import write_report
 
     written = save_result(result, out)
     written += write_report(result, out)
-    console.print(f"wrote {len(written)} files to {out}")
+    (errors if quiet else console).print(f"wrote {len(written)} files to {out}")
 
 
 @app.command()
@@ -286,11 +296,14 @@ def compare(
         Path | None,
         typer.Option("--out", "-o", help="Folder for differences.csv and differences.png."),
     ] = None,
+    format: FormatOption = "table",
 ) -> None:
     """Run two scenarios with common random numbers; print paired differences B − A."""
+    from innovate_sim.cli.documents import compare_document
     from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.experiments import compare as run_compare
 
+    chosen = chosen_format(format)
     scenario_a, scenario_b = load_priced_scenario(a), load_priced_scenario(b)
     count = replications or scenario_a.replications
     with executor_for(dask) as executor, _progress() as bar:
@@ -305,9 +318,24 @@ def compare(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     diff = comparison.differences
+    if chosen == "table":
+        _print_differences(comparison, count)
+    else:
+        emit(compare_document(comparison), chosen)
+    if out is not None:
+        _write_differences(diff, out)
+        (errors if chosen != "table" else console).print(
+            f"wrote differences.csv and differences.png to {out}"
+        )
+
+
+def _print_differences(comparison: Any, count: int) -> None:
+    """The table of paired differences B − A with their intervals."""
+    diff = comparison.differences
+    scenario_a, scenario_b = comparison.a.scenario, comparison.b.scenario
     level = f"{comparison.a.confidence * 100:g}% CI"
     table = Table(
-        title=f"B − A, paired over {count} replications with common random numbers "
+        title=f"B − A, paired over {count_noun(count, 'replication')} with common random numbers "
         f"(A = {scenario_a.name}, B = {scenario_b.name})"
     )
     for column in ("environment", "metric", "A", "B", "B − A", level):
@@ -316,16 +344,13 @@ def compare(
         fmt, ci = _row_text(row, decimals=2)
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean_a),
             fmt(row.mean_b),
             fmt(row.mean_difference),
             ci,
         )
     console.print(table)
-    if out is not None:
-        _write_differences(diff, out)
-        console.print(f"wrote differences.csv and differences.png to {out}")
 
 
 def _write_differences(diff: pd.DataFrame, out: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from innovate_sim.cli.app import FileArg, app, console, disclose
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.cli.importing import UsageOpt, load_input
 from innovate_sim.cli.simulate import (
     DaskAddress,
@@ -28,6 +29,7 @@ from innovate_sim.cli.simulate import (
     simulate_scenario,
 )
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.formatting import count_noun
 
 __all__ = ["check", "report"]
 
@@ -41,21 +43,30 @@ def check(
     out: OutDir = None,
     dask: DaskAddress = None,
     usage: UsageOpt = None,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate a scenario and check its targets.
 
     Exit 0 pass, 1 fail, 3 uncertain, 2 bad input, 4 a replication failed.
     """
+    from innovate_sim.cli.documents import check_document
     from innovate_sim.experiments.judging import validate_targets
     from innovate_sim.reporting.verdicts import render
 
+    chosen = chosen_format(format)
     scenario = load_input(file, usage)
     validate_targets(scenario)  # before spending time on the simulation
     result = simulate_scenario(scenario, replications, seed, workers, dask)
+    if chosen != "table":
+        report = result.check()
+        emit(check_document(result, report), chosen)
+        if out is not None:
+            save_outputs(result, out, quiet=True)
+        raise typer.Exit(report_failures(result) or report.exit_code)
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
-        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y, "
         f"{prov['wall_time_s']:.1f} s"
     )
     report = result.check()

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from innovate_sim.cost.components import CostComponent, CostEstimate
 from innovate_sim.cost.diff import DIFF_COLUMNS, CostDiff
-from innovate_sim.formatting import format_unit_price, format_usd
+from innovate_sim.formatting import format_unit_price, format_usd, markdown_table
 
 __all__ = ["FORMATS", "render_diff", "render_estimate"]
 
@@ -30,17 +30,6 @@ def _signed(usd: float) -> str:
     return f"+${usd:,.2f}" if usd > 0 else f"-${-usd:,.2f}"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
-    rule = ["---:" if i in right else "---" for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _estimate_markdown(estimate: CostEstimate) -> str:
     parts = [
         f"### Monthly cost: {estimate.scenario_name} — {format_usd(estimate.total_usd)}",
@@ -48,7 +37,7 @@ def _estimate_markdown(estimate: CostEstimate) -> str:
         f"Month {estimate.month} (730 h), prices `{estimate.catalog_version}`, list prices in "
         "USD. Quantities are steady state (the cluster sized at the month's mean demand).",
         "",
-        _md_table(
+        markdown_table(
             ["account", "service", "monthly"],
             [
                 [row["account"], row["service"], format_usd(row["monthly_usd"])]
@@ -60,7 +49,7 @@ def _estimate_markdown(estimate: CostEstimate) -> str:
         "",
         "<details><summary>Every line</summary>",
         "",
-        _md_table(
+        markdown_table(
             ["account", "resource", "component", "quantity", "unit", "unit price", "monthly"],
             [
                 [
@@ -257,13 +246,13 @@ def _diff_markdown(diff: CostDiff) -> str:
         f"{format_usd(diff.base.total_usd)} → {format_usd(diff.head.total_usd)} per month "
         f"(month {diff.base.month}, 730 h; list prices `{diff.base.catalog_version}`, USD).",
         "",
-        _md_table(["service", "base", "head", "change"], services, right={1, 2, 3})
+        markdown_table(["service", "base", "head", "change"], services, right={1, 2, 3})
         if services
         else "No service changes cost by a cent.",
         "",
         "<details><summary>Lines that changed</summary>",
         "",
-        _md_table(
+        markdown_table(
             ["", "account", "resource", "component", "base", "head", "change"],
             _diff_rows(diff, everything=False),
             right={4, 5, 6},

@@ -59,6 +59,7 @@ from innovate_sim.experiments.stats import (
     interval_note,
     replications_to_settle,
 )
+from innovate_sim.formatting import count_noun
 from innovate_sim.units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
@@ -579,7 +580,10 @@ def _rto(context: _Context, key: str, targets: Targets) -> Judged:
     ]
     n_rep = len(context.replications)
     durations = counted["duration_min"].to_numpy(float)
-    which = f"{_ordinal(q)} of {len(durations)} unplanned incidents below {severity:.0%} success"
+    which = (
+        f"{_ordinal(q)} of {count_noun(len(durations), 'unplanned incident')} "
+        f"below {severity:.0%} success"
+    )
     rto_min = _threshold("rto", targets.rto or 0.0)
     if durations.size == 0:
         est = Estimate(0.0, 0.0, 0.0, 0.0, n_rep, 0.0, 0.0, 0.0, context.level)
@@ -646,7 +650,7 @@ def _rpo(context: _Context, key: str, targets: Targets) -> Judged:
         note = "no incident lost data"
     else:
         longer = int((losing["rpo_min"] > rpo_min).sum())
-        note = f"{len(losing)} incidents lost data, {longer} beyond the RPO"
+        note = f"{count_noun(len(losing), 'incident')} lost data, {longer} beyond the RPO"
     causes = format_causes(losing.groupby("cause")["rpo_min"].sum())
     return Judged(
         est,
@@ -815,6 +819,19 @@ class TargetReport:
         """The rows as plain records (for ``summary.json``)."""
         frame = self.rows.astype(object).where(self.rows.notna(), None)
         return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+    def plot(self, ax: Any = None) -> Any:
+        """Each target's mean and CI as a share of what it allows (1 = at the target)."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("targets", self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import html_table
+
+        columns = ["scope", "target", "unit", "judged", "mean", "ci_low", "ci_high", "verdict"]
+        shown = self.rows[[c for c in columns if c in self.rows.columns]]
+        return html_table(self.summary_line(), shown)
 
     def __repr__(self) -> str:
         return f"TargetReport({self.summary_line()})"

@@ -390,6 +390,25 @@ class SimulationResult:
 
         return check_targets(self)
 
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Request availability per replication with its mean and CI; returns the Axes.
+
+        Options go to :func:`innovate_sim.reporting.plot_availability_distribution`
+        (``environment``, ``target``, ``bins``).
+        """
+        from innovate_sim.experiments.views import draw
+
+        return draw("result", self, ax=ax, **options)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import summary_html
+
+        caption = (
+            f"{self.scenario.name}: {self.replications} replications of "
+            f"{self.horizon_years:g} y, seed {self.seed}, hash {self.scenario_hash}"
+        )
+        return summary_html(caption, self.summary(), self.confidence)
+
     def __repr__(self) -> str:
         return (
             f"SimulationResult(scenario={self.scenario.name!r}, replications={self.replications}, "

@@ -24,7 +24,7 @@ import pandas as pd
 
 from innovate_sim._version import __version__
 from innovate_sim.errors import ScenarioError
-from innovate_sim.experiments.pareto import pareto_mask
+from innovate_sim.experiments.pareto import EFFICIENT, pareto_mask, pareto_status
 from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.resume import VariantRecord, load_record, save_record
@@ -62,7 +62,10 @@ class SweepResult:
         table: one row per variant: ``variant``, one column per swept
             dimension, mean monthly cost of the whole scenario, request
             availability and downtime of ``environment``, each with its CI,
-            ``replications`` completed, ``pareto`` and ``scenario_hash``.
+            ``replications`` completed, ``pareto_status`` (``efficient``,
+            ``dominated`` or ``not distinguishable``: judged on paired
+            differences outside their intervals), ``pareto`` (efficient) and
+            ``scenario_hash``.
         variants: the variants, in table order.
         records: per variant label, its :class:`VariantRecord`.
         results: per variant label, the full :class:`SimulationResult` of the
@@ -84,7 +87,8 @@ class SweepResult:
         wall_time_s: float,
     ) -> None:
         self.variants = variants
-        self.records = records
+        # in variant order, whichever finished first (parallel runs finish in any order)
+        self.records = {v.label: records[v.label] for v in variants}
         self.results = results
         self.environment = environment
         self.seed = seed
@@ -162,10 +166,36 @@ class SweepResult:
             )
         table = pd.DataFrame(rows)
         if not table.empty:
-            table["pareto"] = pareto_mask(
-                table["monthly_cost_usd"].tolist(), table["request_availability"].tolist()
-            )
+            table["pareto_status"] = self._pareto_status()
+            table["pareto"] = table["pareto_status"] == EFFICIENT
         return table
+
+    def _pareto_status(self) -> list[str]:
+        """Efficient, dominated or not distinguishable, on paired differences (common seeds)."""
+        records = [self.records[v.label] for v in self.variants]
+        cost = [dict(zip(r.replication, r.monthly_cost_usd, strict=True)) for r in records]
+        availability = [
+            dict(zip(r.replication, r.request_availability.get(self.environment, []), strict=False))
+            for r in records
+        ]
+        level = self.variants[0].scenario.simulation.confidence_level
+        return pareto_status(cost, availability, level)
+
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Cost against availability per variant, with CIs and the Pareto set; returns the Axes."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("sweep", self, ax=ax, **options)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import html_table
+
+        caption = (
+            f"{len(self.variants)} variants × {self.replications} replications, seed {self.seed}; "
+            f"availability of {self.environment!r}; pareto = efficient"
+        )
+        shown = self.table.drop(columns=["scenario_hash"])
+        return html_table(caption, shown, {"pareto": lambda flag: "◆" if flag else ""})
 
     def __repr__(self) -> str:
         return (

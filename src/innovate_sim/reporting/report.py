@@ -32,12 +32,13 @@ from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
 from innovate_sim.experiments.stats import NON_NEGATIVE, estimate
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import display_unit, format_interval, format_value
 from innovate_sim.reporting.assumptions import (
     applicable_defaults,
     compact_places,
     format_default_value,
 )
+from innovate_sim.reporting.bill import bill_blocks
 from innovate_sim.reporting.causes import used_defaults
 from innovate_sim.reporting.plots_common import NothingToPlotError
 from innovate_sim.reporting.tables import (
@@ -52,6 +53,7 @@ from innovate_sim.reporting.tables import (
 )
 from innovate_sim.reporting.templates import (
     Block,
+    Contents,
     Figure,
     Heading,
     Items,
@@ -112,14 +114,15 @@ def rebuild_report(out_dir: Path | str) -> list[Path]:
 def report_blocks(result: Any) -> list[Block]:
     """The report's content as blocks (see :mod:`innovate_sim.reporting.templates`)."""
     blocks: list[Block] = []
+    blocks += _targets(result)  # verdicts first
+    blocks.append(Contents())
     blocks += _provenance(result)
-    targets = _targets(result)
-    blocks += targets
     blocks += _key_figures(result)
     blocks += _availability(result)
     blocks += _downtime(result)
     blocks += _incidents(result)
     blocks += _cost(result)
+    blocks += bill_blocks(result)
     blocks += _assumptions(result)
     blocks += _out_of_scope(result)
     return blocks
@@ -253,7 +256,7 @@ def _key_figures(result: Any) -> list[Block]:
         rows.append(
             [
                 str(row.environment),
-                f"{row.metric} ({row.unit})",
+                f"{row.metric} ({display_unit(row.unit)})",
                 format_value(row.mean, row.unit),
                 _ci(row.ci_low, row.ci_high, row.unit, n),
                 f"{format_value(row.p5, row.unit)} – {format_value(row.p95, row.unit)}",

@@ -51,7 +51,7 @@ def _interval(row: dict[str, Any]) -> str:
         return f"≥ {format_value(low, unit)} (no upper bound yet)"
     if low == high and "bounds nothing" in str(row["note"]):
         return f"{format_value(low, unit)} (not a bound: see note)"
-    return f"{format_value(low, unit)} – {format_value(high, unit)}"
+    return f"{format_value(low, unit)} – {_with_unit(high, unit)}"
 
 
 #: Marks a cause whose failure figures are assumptions with no AWS source.
@@ -107,7 +107,7 @@ def display_rows(report: TargetReport) -> list[dict[str, str]]:
                 "unit": unit,
                 "statistic": str(row["statistic"]),
                 "judged": str(row["judged"]),
-                "forecast": format_value(row["mean"], unit),
+                "forecast": _with_unit(row["mean"], unit),
                 level: _interval(row),
                 "verdict": str(row["verdict"]),
                 "to settle": "" if pd.isna(settle) else f"n≈{int(settle)}",
