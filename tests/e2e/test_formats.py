@@ -40,7 +40,7 @@ def test_json_parses_and_holds_the_numbers(
     if command == "check":
         assert document["verdict"] in ("pass", "fail", "uncertain")
         assert document["exit_code"] == status
-        assert sum(document["counts"].values()) == len(document["targets"]) == 4
+        assert sum(document["counts"].values()) == len(document["targets"]) == 5
         for target in document["targets"]:
             assert target["ci_low"] is None or target["ci_low"] <= target["mean"]
     elif command == "run":

@@ -36,7 +36,7 @@ def test_result_plots_its_availability_and_shows_its_summary(
 def test_target_report_plots_each_target(result: isim.SimulationResult) -> None:
     report = result.check()
     ax = report.plot()
-    assert len(ax.get_yticklabels()) == len(report.rows) == 4
+    assert len(ax.get_yticklabels()) == len(report.rows) == 5  # planned downtime joins the four
     assert report.summary_line() in report._repr_html_()
 
 

@@ -70,8 +70,8 @@ def test_a_failed_replication_exits_4_with_the_first_error(
 ) -> None:
     monkeypatch.setattr(runner, "run_replication", _failing_replication)
     assert main([command, str(_short_prod(tmp_path, "7d")), "-n", "3"]) == 4
-    out = capsys.readouterr().out
-    assert "1 of 3 replications failed" in out and "RuntimeError: boom" in out
+    err = capsys.readouterr().err  # on stderr, so a --format json stdout still parses
+    assert "1 of 3 replications failed" in err and "RuntimeError: boom" in err
 
 
 # -- egress availability is per AZ ----------------------------------------------------------------
