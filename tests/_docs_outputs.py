@@ -35,6 +35,8 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b\d\d:\d\d:\d\d\b"), "<time>"),
     # wall-clock seconds: "0.3 s", "12.9 s wall time" (the model's figures use min, h, y)
     (re.compile(r"\b\d+(\.\d+)? (s|ms)\b"), "<duration>"),
+    # memory a process happened to reach (varies run to run and machine to machine)
+    (re.compile(r"peak RSS \d+ MiB"), "peak RSS <memory>"),
     (re.compile(r"\b(hash|sha256)( |: ?|=)(`?)[0-9a-f]{8,64}\b"), r"\1\2\3<hash>"),
     (re.compile(r"\binnovate[_-]sim (v)?\d+\.\d+(\.\d+)?\S*"), r"innovate_sim <version>"),
     (re.compile(r"(?<![\w.])/(tmp|private|home|work|Users|var)/\S+"), "<path>"),

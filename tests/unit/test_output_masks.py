@@ -21,6 +21,12 @@ def test_masked_fields_do_not_count() -> None:
     assert "<hash>" in mask(old) and "<duration>" in mask(old) and "<path>" in mask(old)
 
 
+def test_peak_memory_is_masked_but_the_count_of_prices_is_not() -> None:
+    line = "wrote 72 prices to catalog/prices_us-east-1.csv in 0.02 s (peak RSS {mib} MiB)"
+    assert stale(line.format(mib=232), line.format(mib=231)) is None
+    assert stale(line.format(mib=232), line.format(mib=232).replace("72", "71")) is not None
+
+
 def test_a_changed_figure_or_word_is_stale() -> None:
     diff = stale(RUN.format(seconds="0.3", files=9), RUN.format(seconds="0.3", files=16))
     assert diff is not None and "-wrote 9 files" in diff and "+wrote 16 files" in diff
