@@ -57,7 +57,12 @@ BEYOND_SCHEMA = {
     "extends file": re.compile(r"^extends: |: extends: "),
     # An extends: file is a patch: whether a key is required, or a union's variant is
     # named, or a null deletes anything, depends on the base it patches.
-    "merged result": re.compile(r"required but missing|discriminator 'dist'|\(got None\)"),
+    # (a key of another variant of a distribution, merged into the base's variant, is
+    # unknown to the merged one: "unknown key 'value'; did you mean 'value'?")
+    "merged result": re.compile(
+        r"required but missing|discriminator 'dist'|\(got None\)|"
+        r"unknown key '(\w+)'; did you mean '\1'"
+    ),
     # JSON Schema counts -0.0 and 3.0 as integers; the loader wants 0 and 3.
     "integral float": re.compile(r"valid integer \(got -?\d+\.0\)"),
 }
