@@ -11,7 +11,12 @@ from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, static_rows
 from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.excluded import excluded_risks
-from innovate_sim.experiments.records import AVAILABILITY_FIELDS, ReplicationRecord, compact
+from innovate_sim.experiments.records import (
+    AVAILABILITY_FIELDS,
+    INCIDENT_FIELDS,
+    ReplicationRecord,
+    compact,
+)
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note, natural_range
 from innovate_sim.scenario import Scenario
@@ -149,19 +154,7 @@ class SimulationResult:
     def incidents(self) -> pd.DataFrame:
         """One row per incident (episode with some requests failing)."""
         rows = [{"replication": o.replication, **i} for o in self._ok for i in o.incidents]
-        columns = [
-            "replication",
-            "environment",
-            "incident",
-            "cause",
-            "causes",
-            "start_h",
-            "end_h",
-            "duration_min",
-            "lost_requests",
-            "min_success_fraction",
-            "rpo_min",
-        ]
+        columns = ["replication", *INCIDENT_FIELDS]
         return pd.DataFrame(rows, columns=columns)
 
     @cached_property
