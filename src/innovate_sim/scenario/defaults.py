@@ -21,12 +21,17 @@ class Default:
         value: the value as a scenario file would write it (``"0.2/y"``, a distribution mapping).
         source: the public source of the figure, or the reasoning behind an assumption.
         assumption: true when no public figure exists and the value is an engineering choice.
+        uncertainty: the range of the figure in the uncertain form of the scenario language
+            (``parameter:`` names the distribution parameter it applies to), or None.
+        uncertainty_source: where the range comes from, or why no source exists.
     """
 
     key: str
     value: Any
     source: str
     assumption: bool = False
+    uncertainty: dict[str, Any] | None = None
+    uncertainty_source: str = ""
 
 
 @cache
@@ -39,6 +44,8 @@ def _load() -> dict[str, Default]:
             entry["value"],
             " ".join(str(entry["source"]).split()),
             bool(entry.get("assumption", False)),
+            entry.get("uncertainty"),
+            " ".join(str(entry.get("uncertainty_source", "")).split()),
         )
         for key, entry in raw.items()
     }

@@ -14,6 +14,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from innovate_sim import units
+from innovate_sim.scenario.uncertain import (
+    ACCEPT_UNCERTAIN,
+    SERIALIZE_UNCERTAIN,
+    UNCERTAIN_SCHEMA,
+)
 
 __all__ = [
     "AZ_LETTERS",
@@ -53,7 +58,7 @@ def _rate_text(per_hour: float) -> str:
     return "0/y" if per_hour == 0 else f"{per_hour!r}/h"
 
 
-Duration = Annotated[
+_Duration = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_duration)),
     PlainSerializer(units.format_duration, return_type=str),
@@ -66,12 +71,15 @@ Duration = Annotated[
         }
     ),
 ]
-"""A duration, stored in hours."""
+Duration = Annotated[_Duration, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A duration, stored in hours (may be written with an uncertainty)."""
 
 NonNegativeDuration = Duration
-PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+PositiveDuration = Annotated[
+    _Duration, AfterValidator(_positive), ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA
+]
 
-Rate = Annotated[
+_Rate = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_rate)),
     PlainSerializer(_rate_text, return_type=str),
@@ -86,14 +94,15 @@ Rate = Annotated[
         }
     ),
 ]
-"""A rate of events, stored in events per hour."""
+Rate = Annotated[_Rate, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A rate of events, stored in events per hour (may be written with an uncertainty)."""
 
 
 def _fraction_text(value: float) -> str:
     return f"{value * 100!r}%"
 
 
-Percent = Annotated[
+_Percent = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_percent)),
     PlainSerializer(_fraction_text, return_type=str),
@@ -107,7 +116,8 @@ Percent = Annotated[
         }
     ),
 ]
-"""A percentage, stored as a fraction (``"99.95%"`` → 0.9995)."""
+Percent = Annotated[_Percent, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A percentage, stored as a fraction (``"99.95%"`` → 0.9995); may be written uncertain."""
 
 
 def _unit_interval(value: float) -> float:
@@ -116,7 +126,13 @@ def _unit_interval(value: float) -> float:
     return value
 
 
-Fraction = Annotated[Percent, AfterValidator(_unit_interval)]
+Fraction = Annotated[
+    _Percent,
+    AfterValidator(_unit_interval),
+    ACCEPT_UNCERTAIN,
+    SERIALIZE_UNCERTAIN,
+    UNCERTAIN_SCHEMA,
+]
 """A percentage that must lie in [0 %, 100 %]."""
 
 
