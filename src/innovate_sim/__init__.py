@@ -28,6 +28,7 @@ _EXPORTS = {
     "RegionNotSupported": "innovate_sim.errors",
     "Scenario": "innovate_sim.scenario",
     "ScenarioError": "innovate_sim.errors",
+    "SensitivityResult": "innovate_sim.uncertainty",
     "SimulationResult": "innovate_sim.experiments",
     "SweepResult": "innovate_sim.experiments",
     "UnitError": "innovate_sim.errors",
@@ -37,6 +38,7 @@ _EXPORTS = {
     "load_scenario": "innovate_sim.scenario",
     "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
+    "sensitivity": "innovate_sim.uncertainty",
     "simulate": "innovate_sim.experiments",
     "sweep": "innovate_sim.experiments",
 }
@@ -49,6 +51,7 @@ __all__ = [
     "RegionNotSupported",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "SimulationResult",
     "SweepResult",
     "UnitError",
@@ -59,6 +62,7 @@ __all__ = [
     "load_scenario",
     "load_sweep",
     "scenario_from_dict",
+    "sensitivity",
     "simulate",
     "sweep",
 ]
@@ -98,3 +102,4 @@ if TYPE_CHECKING:
     )
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
+    from innovate_sim.uncertainty import SensitivityResult, sensitivity

@@ -70,6 +70,7 @@ __all__ = [
     "check_targets",
     "format_value",
     "judge",
+    "statistic_values",
     "validate_targets",
 ]
 
@@ -317,6 +318,15 @@ def check_targets(result: ResultTables) -> TargetReport:
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     frame["replications_to_settle"] = frame["replications_to_settle"].astype("Int64")
     return TargetReport(frame, level)
+
+
+def statistic_values(result: ResultTables, key: str, name: str) -> np.ndarray:
+    """Per-replication values of the statistic target ``name`` at ``key`` is judged on.
+
+    Uses the scenario's ``cost_month`` of ``targets.<key>``; the target must be set.
+    """
+    month = result.scenario.targets[key].cost_month
+    return _values(result, key, name, month, _replications(result.availability))[0]
 
 
 def _set_targets(targets: Any) -> list[str]:

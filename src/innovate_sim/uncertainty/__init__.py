@@ -4,6 +4,7 @@ Sits with ``experiments/`` in the layer table: it runs replications of
 scenario samples (with common random numbers) and never plots.
 """
 
+from innovate_sim.uncertainty.analysis import SensitivityResult, sensitivity
 from innovate_sim.uncertainty.inputs import (
     UncertainInput,
     find_inputs,
@@ -13,9 +14,11 @@ from innovate_sim.uncertainty.inputs import (
 )
 
 __all__ = [
+    "SensitivityResult",
     "UncertainInput",
     "find_inputs",
     "format_input_value",
+    "sensitivity",
     "with_default_ranges",
     "with_values",
 ]

@@ -40,6 +40,9 @@ class UncertainInput:
 
     Attributes:
         path: the field's path in the scenario model (attribute names and mapping keys).
+        name: the dotted path as a scenario file writes it, e.g.
+            ``failures.nat_gateway.duration`` (``environments.`` and a fixed
+            duration's ``.value`` dropped).
         distribution: what is known of its value, in the field's internal unit.
         kind: how the field is written: ``duration`` (hours), ``rate`` (per hour),
             ``percent`` (a fraction) or ``number``.
@@ -49,20 +52,11 @@ class UncertainInput:
     """
 
     path: Path
+    name: str
     distribution: InputDistribution
     kind: Kind
     source: str = "scenario"
     note: str = ""
-
-    @property
-    def name(self) -> str:
-        """Dotted path such as ``failures.nat_gateway.duration`` (without a fixed ``.value``)."""
-        parts = [str(p) for p in self.path]
-        if parts[0] == "environments":
-            parts = parts[1:]
-        if parts[-1] == "value":
-            parts = parts[:-1]
-        return ".".join(parts)
 
     @property
     def central(self) -> float:
@@ -105,13 +99,29 @@ def _children(node: Any) -> Iterator[tuple[str | int, Any]]:
         yield from enumerate(node)
 
 
-def _walk(node: Any, path: Path) -> Iterator[tuple[Path, Any, Any]]:
-    """(path, parent, value) of every Uncertain value below ``node``."""
+def _written(node: Any, key: str | int) -> str:
+    """How a scenario file names the child ``key`` of ``node`` (a field's alias)."""
+    if isinstance(node, BaseModel):
+        return type(node).model_fields[str(key)].alias or str(key)
+    return str(key)
+
+
+def _walk(node: Any, path: Path, names: tuple[str, ...]) -> Iterator[tuple[Path, str, Any, Any]]:
+    """(path, written name, parent, value) of every Uncertain value below ``node``."""
     for key, child in _children(node):
+        name = (*names, _written(node, key))
         if isinstance(child, Uncertain):
-            yield (*path, key), node, child
+            yield (*path, key), _display(name), node, child
         elif isinstance(child, (BaseModel, dict, list, tuple)):
-            yield from _walk(child, (*path, key))
+            yield from _walk(child, (*path, key), name)
+
+
+def _display(names: tuple[str, ...]) -> str:
+    if names[0] == "environments":
+        names = names[1:]
+    if names[-1] == "value":
+        names = names[:-1]
+    return ".".join(names)
 
 
 def _get(node: Any, path: Path) -> Any:
@@ -151,14 +161,13 @@ def find_inputs(scenario: Scenario) -> list[UncertainInput]:
     """Every field of ``scenario`` that holds an uncertain value, in model order."""
     defaults = _default_ranges(scenario)
     found = []
-    for path, parent, value in _walk(scenario, ()):
+    for path, name, parent, value in _walk(scenario, (), ()):
         entry = defaults.get(path)
         source, note = "scenario", ""
         if entry is not None and entry[1] == value.distribution:
             source, note = entry[0].key, entry[0].uncertainty_source
-        found.append(
-            UncertainInput(path, value.distribution, _kind(parent, path[-1]), source, note)
-        )
+        kind = _kind(parent, path[-1])
+        found.append(UncertainInput(path, name, value.distribution, kind, source, note))
     return found
 
 
