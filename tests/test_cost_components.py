@@ -262,10 +262,10 @@ def test_internet_out_tiers_apply_to_the_organisation_total(cat: PriceCatalog) -
     assert total(b.components(cat)) == pytest.approx(expected * 5_100 / billable)
 
 
-def test_internet_out_beyond_the_priced_tiers_is_an_error(cat: PriceCatalog) -> None:
+def test_internet_out_beyond_150_tb_is_priced_in_the_last_tier(cat: PriceCatalog) -> None:
     beyond = InternetDataTransferOut("p", "p", 200 * 1024.0)
-    with pytest.raises(PriceNotFound):
-        beyond.components(cat)
+    expected = 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (204800 - 153600) * 0.05
+    assert total(beyond.components(cat)) == pytest.approx(expected)
 
 
 def test_inter_region_transfer(cat: PriceCatalog) -> None:

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 import innovate_sim as isim
 from innovate_sim import oracles
@@ -35,20 +34,13 @@ from innovate_sim.uncertainty.indices import sobol
 from innovate_sim.units import HOURS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parent.parent
-RATE_PER_H = (1 / 2000, 1 / 250)
+RATE_PER_H = (1 / 2000, 1 / 250)  # as scenarios/validation/two-of-three-azs-uncertain.yaml
 MTTR_H = (4.0, 20.0)
 
 
 def uncertain_two_of_three() -> isim.Scenario:
     """The 2-of-3 validation scenario with uncertain MTBF, MTTR and a no-effect input."""
-    doc = yaml.safe_load((ROOT / "scenarios/validation/two-of-three-azs.yaml").read_text())
-    doc["horizon"] = "10y"
-    doc["failures"]["az_outage"] = {
-        "rate": {"low": "1/2000h", "high": "1/250h"},
-        "duration": {"dist": "exponential", "mean": {"low": "4h", "high": "20h"}},
-    }
-    doc["failures"]["nat_gateway"] = {"rate": {"low": "0.1/y", "high": "10/y"}}  # no NAT: no effect
-    return isim.scenario_from_dict(doc)
+    return isim.load_scenario(ROOT / "scenarios/validation/two-of-three-azs-uncertain.yaml")
 
 
 def closed_form_first_order(nodes: int = 48) -> tuple[float, float]:
@@ -108,6 +100,8 @@ def test_closed_form_indices_are_a_proper_decomposition() -> None:
 def test_first_order_indices_match_the_closed_form() -> None:
     inputs = find_inputs(uncertain_two_of_three())
     names = [item.name for item in inputs]
+    bounds = [item.distribution.support for item in inputs[:2]]
+    assert bounds == [pytest.approx(RATE_PER_H), pytest.approx(MTTR_H)]
     assert names == [
         "failures.az_outage.rate",
         "failures.az_outage.duration.mean",

@@ -12,7 +12,13 @@ import sys
 
 import typer
 
-from innovate_sim.cli import basic, simulate, sweep, targets  # noqa: F401  (register commands)
+from innovate_sim.cli import (  # noqa: F401  (register commands)
+    basic,
+    sensitivity,
+    simulate,
+    sweep,
+    targets,
+)
 from innovate_sim.cli.app import app, errors
 from innovate_sim.errors import InnovateSimError
 

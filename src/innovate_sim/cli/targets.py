@@ -36,6 +36,18 @@ def check(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            "--uncertainty",
+            help="Sample K sets of the uncertain inputs (Latin hypercube) and gate on each "
+            "target's probability of being met; -n is then replications per set.",
+        ),
+    ] = None,
+    confidence: Annotated[
+        float,
+        typer.Option("--confidence", help="With --uncertainty: probability each target needs."),
+    ] = 0.9,
 ) -> None:
     """Simulate a scenario and check its targets. Exit 0 pass, 1 fail, 3 uncertain, 2 bad input."""
     from innovate_sim.scenario import load_scenario
@@ -43,6 +55,11 @@ def check(
 
     scenario = load_scenario(file)
     validate_targets(scenario)  # before spending time on the simulation
+    if uncertainty is not None:
+        from innovate_sim.cli.sensitivity import check_uncertain
+
+        code = check_uncertain(scenario, uncertainty, confidence, replications, seed, workers, out)
+        raise typer.Exit(code)
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     prov = result.provenance()
     console.print(

@@ -12,10 +12,14 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING, overload
 
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from innovate_sim.uncertainty.total import UncertaintyResult
 
 __all__ = ["run_chunk", "simulate"]
 
@@ -34,6 +38,7 @@ def _chunks(replications: int, workers: int) -> list[list[int]]:
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
 
 
+@overload
 def simulate(
     scenario: Scenario,
     replications: int | None = None,
@@ -42,7 +47,33 @@ def simulate(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-) -> SimulationResult:
+    uncertainty: None = None,
+) -> SimulationResult: ...
+
+
+@overload
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    uncertainty: int,
+) -> UncertaintyResult: ...
+
+
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    uncertainty: int | None = None,
+) -> SimulationResult | UncertaintyResult:
     """Simulate a scenario many times and collect the results.
 
     Args:
@@ -54,12 +85,28 @@ def simulate(
             process pool, a Dask ``Client.get_executor()``) is used as given.
         workers: with no executor, run in a process pool of this many workers.
         progress: called with (done, total) as replications finish.
+        uncertainty: K > 1 samples K sets of the uncertain inputs (Latin
+            hypercube; package defaults' ranges included) and runs
+            ``replications`` per set (default: the scenario's / K, at least 2),
+            returning an :class:`~innovate_sim.uncertainty.total.UncertaintyResult`.
 
     Returns:
         A :class:`SimulationResult`, replications in order, carrying the seed,
         the scenario's hash and the package version. A failed replication is
         reported in ``result.failed``, not raised.
     """
+    if uncertainty is not None:
+        from innovate_sim.uncertainty.total import simulate_uncertain
+
+        return simulate_uncertain(
+            scenario,
+            int(uncertainty),
+            replications,
+            seed,
+            workers=workers,
+            executor=executor,
+            progress=progress,
+        )
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")

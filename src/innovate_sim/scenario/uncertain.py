@@ -47,6 +47,7 @@ __all__ = [
     "ACCEPT_UNCERTAIN",
     "FORMS",
     "SERIALIZE_UNCERTAIN",
+    "TAIL",
     "UNCERTAIN_SCHEMA",
     "UNCERTAIN_TITLE",
     "InputDistribution",
@@ -294,6 +295,7 @@ def reference_section() -> list[str]:
         "| `triangular` | `low`, `mode`, `high` | `mode` |",
         "| `lognormal` | `median`, `p90` | `median` |",
         "",
+        "Sampling truncates a lognormal to its 1 % – 99 % quantiles. "
         "A plain `simulate`, `run` or `check` uses the central value, exactly as if it had "
         "been written alone. `innovate-sim sensitivity` ranks the uncertain inputs by their "
         "influence on each forecast, and `check --uncertainty K` samples them "

@@ -22,6 +22,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from innovate_sim.scenario.uncertain import TAIL
 from innovate_sim.uncertainty.inputs import UncertainInput
 
 __all__ = [
@@ -51,11 +52,19 @@ def _problem(inputs: Sequence[UncertainInput]) -> dict[str, Any]:
 
 
 def to_values(inputs: Sequence[UncertainInput], unit: np.ndarray) -> np.ndarray:
-    """Map points of the unit hypercube to input values (each input's quantile function)."""
+    """Map points of the unit hypercube to input values (each input's quantile function).
+
+    A lognormal input is truncated to its 1 % – 99 % quantiles (its ``support``):
+    the unit interval maps onto that range, so no design point asks the model
+    for a value from the far tail (a Morris grid reaches the cube's faces).
+    """
     clipped = np.clip(unit, _EDGE, 1.0 - _EDGE)
     values = np.empty_like(clipped, dtype=float)
     for j, item in enumerate(inputs):
-        values[:, j] = [item.distribution.ppf(float(u)) for u in clipped[:, j]]
+        column = clipped[:, j]
+        if item.distribution.form == "lognormal":
+            column = TAIL + column * (1.0 - 2.0 * TAIL)
+        values[:, j] = [item.distribution.ppf(float(u)) for u in column]
     return values
 
 

@@ -199,12 +199,14 @@ def _default_paths(scenario: Scenario, entry: Default) -> list[Path]:
     parts: tuple[str, ...] = tuple(entry.key.split("."))
     if parts[0] == "failures":
         return [parts]
-    if parts[0] != "cluster":
+    if parts[:2] != ("cluster", "karpenter"):
         return []
     return [
         ("environments", name, *parts)
         for name, env in scenario.environments.items()
         if env.cluster is not None
+        and env.cluster.karpenter.enabled
+        and any(pool.provisioner == "karpenter" for pool in env.cluster.node_pools.values())
     ]
 
 

@@ -44,7 +44,7 @@ INTERNET_OUT_TIERS: tuple[tuple[str, float], ...] = (
     ("out to internet first 10 TB", _TIER_GB[0]),
     ("out to internet next 40 TB", _TIER_GB[1]),
     ("out to internet next 100 TB", _TIER_GB[2]),
-    ("out to internet over 150 TB", math.inf),  # not in the catalog: PriceNotFound if reached
+    ("out to internet over 150 TB", math.inf),
 )
 
 
