@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 import innovate_sim as isim
+from _results import succeeded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,7 @@ def _short(name: str) -> isim.Scenario:
 
 def test_single_and_per_az_nat_see_identical_failure_histories() -> None:
     per_az, single = _short("prod.yaml"), _short("prod-single-nat.yaml")
-    comparison = isim.compare(per_az, single, replications=4, seed=99)
+    comparison = succeeded(isim.compare(per_az, single, replications=4, seed=99), 4)
     shared = ["replication", "az_outages", "control_plane_outages", "rds_failovers", "rds_outages"]
     a = comparison.a.counters[shared]
     b = comparison.b.counters[shared]
@@ -37,12 +38,12 @@ def test_single_and_per_az_nat_see_identical_failure_histories() -> None:
 def test_paired_difference_is_tighter_than_independent_runs() -> None:
     """Common random numbers shrink the CI of a difference (why compare() pairs runs)."""
     per_az, single = _short("prod.yaml"), _short("prod-single-nat.yaml")
-    comparison = isim.compare(per_az, single, replications=6, seed=5)
+    comparison = succeeded(isim.compare(per_az, single, replications=6, seed=5), 6)
     row = comparison.differences.query(
         "environment == 'prod' and metric == 'monthly_cost_usd'"
     ).iloc[0]
     paired_half_width = (row.ci_high - row.ci_low) / 2
-    independent = isim.simulate(single, replications=6, seed=6)
+    independent = succeeded(isim.simulate(single, replications=6, seed=6), 6)
     a = comparison.a.costs.groupby("replication")["usd"].sum()
     b = independent.costs.groupby("replication")["usd"].sum()
     unpaired_sd = (a.var(ddof=1) + b.var(ddof=1)) ** 0.5

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import innovate_sim as isim
+from _results import succeeded, sweep_succeeded
 from innovate_sim.cli import main
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.variants import scenario_data
@@ -48,8 +49,8 @@ def client(cluster: Any) -> Iterator[Any]:
 
 def test_simulate_on_dask_equals_serial(client: Any) -> None:
     scenario = short_prod()
-    serial = isim.simulate(scenario, 4, 5)
-    on_dask = isim.simulate(scenario, 4, 5, executor=client.get_executor())
+    serial = succeeded(isim.simulate(scenario, 4, 5), 4)
+    on_dask = succeeded(isim.simulate(scenario, 4, 5, executor=client.get_executor()), 4)
     assert [o.replication for o in on_dask.outcomes] == [0, 1, 2, 3]
     pd.testing.assert_frame_equal(on_dask.summary(), serial.summary())
     pd.testing.assert_frame_equal(on_dask.availability, serial.availability)
@@ -61,7 +62,7 @@ def test_simulate_on_dask_equals_serial(client: Any) -> None:
 
 def test_sweep_on_dask_equals_serial(client: Any, tmp_path: Path) -> None:
     grid = {NAT: ["per_az", "single"], RDS: ["multi-az", "single-az"]}
-    serial = isim.sweep(short_prod(), grid, replications=3, seed=3)
+    serial = sweep_succeeded(isim.sweep(short_prod(), grid, replications=3, seed=3))
     on_dask = isim.sweep(
         short_prod(),
         grid,
@@ -70,6 +71,7 @@ def test_sweep_on_dask_equals_serial(client: Any, tmp_path: Path) -> None:
         executor=client.get_executor(),
         resume_dir=tmp_path,
     )
+    sweep_succeeded(on_dask)
     pd.testing.assert_frame_equal(on_dask.table, serial.table)
     for label, result in serial.results.items():
         pd.testing.assert_frame_equal(on_dask.results[label].summary(), result.summary())
@@ -88,6 +90,7 @@ def test_cli_run_with_dask_address(
     serial = capsys.readouterr().out
     # Identical tables; only the wall time in the first line differs.
     assert on_dask.splitlines()[1:] == serial.splitlines()[1:]
+    assert "2 replications of" in serial and "replications failed" not in serial
 
 
 def test_dask_executor_connects_and_closes(cluster: Any) -> None:

@@ -26,21 +26,21 @@ from typing import Any
 
 import pytest
 
-from innovate_sim.scenario import DEFAULTS, scenario_json_schema
-from innovate_sim.scenario.reference import (
+from innovate_sim.docs_reference import (
     DEFAULTS_END,
     DEFAULTS_START,
     embed_defaults,
     render_defaults,
     render_reference,
 )
+from innovate_sim.scenario import DEFAULTS, scenario_json_schema
 from innovate_sim.scenario.uncertain import UNCERTAIN_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 UPDATE = os.environ.get("UPDATE_DOCS") == "1"
-REGENERATE = "regenerate with: python -m innovate_sim.scenario.reference --write-docs docs"
+REGENERATE = "regenerate with: python -m innovate_sim.docs_reference --write-docs docs"
 
 #: Longest command output kept in a doc; the rest is elided.
 MAX_OUTPUT_LINES = 60

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 import innovate_sim as isim
+from _results import succeeded
 from innovate_sim.experiments import runner
 from innovate_sim.pricing import load_catalog
 
@@ -59,13 +60,14 @@ def scenario() -> isim.Scenario:
 
 @pytest.fixture(scope="module")
 def serial(scenario: isim.Scenario) -> isim.SimulationResult:
-    result = isim.simulate(scenario, REPLICATIONS, SEED)
-    assert result.failed == []
+    result = succeeded(isim.simulate(scenario, REPLICATIONS, SEED), REPLICATIONS)
     assert not result.incidents.empty  # the comparisons below compare something
     return result
 
 
 def assert_identical(a: isim.SimulationResult, b: isim.SimulationResult) -> None:
+    succeeded(a, REPLICATIONS)
+    succeeded(b, REPLICATIONS)
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
     pd.testing.assert_frame_equal(a.summary(), b.summary(), obj="summary")
@@ -148,7 +150,10 @@ def test_completion_order_does_not_matter(
 def test_a_different_seed_gives_a_different_failure_history(
     scenario: isim.Scenario, serial: isim.SimulationResult
 ) -> None:
-    others = [isim.simulate(scenario, REPLICATIONS, seed) for seed in (SEED + 1, 2**40 + SEED)]
+    others = [
+        succeeded(isim.simulate(scenario, REPLICATIONS, seed), REPLICATIONS)
+        for seed in (SEED + 1, 2**40 + SEED)
+    ]
     histories = [
         result.incidents[["replication", "cause", "start_h"]].to_records(index=False).tolist()
         for result in (serial, *others)
@@ -182,7 +187,7 @@ def test_results_embed_their_provenance(
     assert prov["replications"] == REPLICATIONS and prov["failed_replications"] == []
     assert prov["horizon_h"] == scenario.horizon
     # the scenario's own seed is used when none is given, and recorded
-    assert isim.simulate(scenario, 1).provenance()["seed"] == scenario.seed
+    assert succeeded(isim.simulate(scenario, 1)).provenance()["seed"] == scenario.seed
     # saved results carry the same provenance
     from innovate_sim.experiments.io import load_result, save_result
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import innovate_sim as isim
 from innovate_sim.aws.build import build_model
+from innovate_sim.metrics import observe
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = isim.load_scenario(ROOT / "scenarios" / "dev.yaml").model_dump(mode="json")
@@ -81,12 +82,13 @@ def test_invariants_hold_across_random_scenarios(v: dict) -> None:
         return node
 
     cluster.add_node = watched  # type: ignore[method-assign]
+    recorders = observe(model)
     model.run()
     assert highest["nodes"] <= v["max_nodes"]
     for workload in cluster.workloads.values():
         bounds = workload.spec.replicas
         assert bounds.min <= workload.replicas <= bounds.max
-    recorder = env.recorder
+    recorder = recorders["dev"].availability
     assert recorder is not None
     assert recorder.lost_requests >= -1e-6 * max(1.0, recorder.demand_requests)
     assert recorder.lost_requests <= recorder.demand_requests * (1 + 1e-9) + 1e-6

@@ -7,8 +7,8 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
 from innovate_sim.pricing import InstanceType, load_catalog
+from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
 _BASE = load_catalog("us-east-1").instance_type("m7g.large")
 

@@ -16,6 +16,7 @@ from rich.console import Console
 
 import innovate_sim.pricing as pricing
 from innovate_sim.errors import InnovateSimError, PriceNotFound, RegionNotSupported
+from innovate_sim.formatting import format_unit_price
 from innovate_sim.pricing import (
     OVERRIDE_SOURCE,
     SPOT_BAND_MONTHLY_PROBABILITY,
@@ -28,7 +29,7 @@ from innovate_sim.pricing import (
     load_catalog,
     spot_interruption_rate_per_hour,
 )
-from innovate_sim.pricing.render import format_usd, render_catalog, short_source
+from innovate_sim.pricing.render import render_catalog, short_source
 from innovate_sim.units import HOURS_PER_MONTH
 
 
@@ -370,7 +371,8 @@ def test_render_catalog_prints_header_and_rows(cat: PriceCatalog) -> None:
 
 
 def test_render_helpers() -> None:
-    assert format_usd(0.5) == "$0.50" and format_usd(0.0004) == "$0.0004" and format_usd(0) == "$0"
+    assert format_unit_price(0.5) == "$0.50"
+    assert format_unit_price(0.0004) == "$0.0004" and format_unit_price(0) == "$0"
     assert short_source("github a/b some/dir/file.go @abc123 (x)") == "a/b:file.go @abc123"
     assert short_source("https://example.com/x/page.html") == "example.com/…/page.html"
 

@@ -17,6 +17,7 @@ import yaml
 
 from innovate_sim.aws.build import Model, build_model
 from innovate_sim.aws.cluster import READY, Cluster, Node, Pod
+from innovate_sim.metrics import observe
 from innovate_sim.scenario import scenario_from_dict
 
 S = 1 / 3600  # one second in hours
@@ -137,6 +138,7 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     [dead] = sorted((n for n in cluster.nodes if n.zone.index == 1), key=lambda n: n.id)[:1]
     lost_pods = len(dead.pods)
     assert lost_pods == 2
+    recorders = observe(model)
     model.run()
     assert_log(
         after(cluster.events, T0),
@@ -161,7 +163,7 @@ def test_node_death_notready_eviction_and_rescheduling() -> None:
     env = model.environments["prod"]
     assert env.karpenter is not None and env.karpenter.events == []  # room was available
     # the ALB sends the dead pods' share (2 of 6) until its health check notices (45 s here)
-    recorder = env.recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     [incident] = recorder.incidents
     assert (incident.start_h, incident.end_h) == pytest.approx((T0, T0 + 45 * S))
@@ -177,8 +179,9 @@ def test_alb_detection_lies_between_threshold_minus_one_and_threshold_intervals(
         data = base()
         chaos(data, "node", "b")
         model = build_model(scenario_from_dict(data), seed=seed, replication=0)
+        recorders = observe(model)
         model.run()
-        recorder = model.environments["prod"].recorder
+        recorder = recorders["prod"].availability
         assert recorder is not None
         [incident] = recorder.incidents
         assert 30 * S - 1e-9 <= incident.end_h - incident.start_h <= 60 * S + 1e-9
@@ -298,8 +301,9 @@ def test_nat_failure_per_az_loses_the_share_of_the_pods_in_that_az() -> None:
     assert (in_b, total) == (2, 6)
     # the remaining pods can carry the demand, so only the share routed to az b fails
     assert (total - in_b) * api.capacity_rps >= DEMAND_RPS
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     expected = DEMAND_RPS * 3600 * 0.5 * in_b / total
     assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
@@ -313,8 +317,9 @@ def test_single_nat_failure_loses_all_egress_traffic() -> None:
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "a", for_h=0.5)
     model, _, _ = build(data)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     expected = DEMAND_RPS * 3600 * 0.5
     assert recorder.lost_requests == pytest.approx(expected, rel=1e-9)
@@ -327,7 +332,8 @@ def test_single_nat_failure_in_another_az_is_not_a_failure_of_the_gateway() -> N
     data = egress_scenario("single")
     chaos(data, "nat-gateway", "b", for_h=0.5)  # az b routes through the gateway in az a
     model, _, _ = build(data)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     assert recorder.lost_requests == pytest.approx(DEMAND_RPS * 3600 * 0.5, rel=1e-9)

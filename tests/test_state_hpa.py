@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from innovate_sim.aws.cluster import Cluster, WorkloadState
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa, set_replicas
 from innovate_sim.aws.infrastructure import ControlPlane, Region, Zone
 from innovate_sim.engine import Simulation
 from innovate_sim.scenario import Hpa as HpaSpec
 from innovate_sim.scenario import Workload
+from innovate_sim.workload.demand import DemandCurve
 
 S = 1 / 3600  # one second in hours
 MINUTE = 1 / 60

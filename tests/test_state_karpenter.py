@@ -15,7 +15,8 @@ import pytest
 from innovate_sim.aws.cluster import READY, Cluster, PoolState, WorkloadState
 from innovate_sim.aws.infrastructure import ControlPlane, Region
 from innovate_sim.aws.infrastructure import Zone as AwsZone
-from innovate_sim.aws.karpenter import Karpenter, schedule_node_lifecycle
+from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.lifecycle import NodeLifecycle
 from innovate_sim.engine import Simulation
 from innovate_sim.pricing import load_catalog
 from innovate_sim.rng import RandomStreams
@@ -104,16 +105,16 @@ class World:
             spot_notice_h=120 * S,
         )
         self.karpenter.stream = Scripted(ice or [])  # type: ignore[assignment]
-        self.cluster.on_node_running = schedule_node_lifecycle(
+        lifecycle = NodeLifecycle(
             self.sim,
             self.cluster,
             self.karpenter,
             streams.stream("node"),
             0.0,
             streams.stream("spot"),
-            lambda node: 0.0,
-            lambda node: None,
+            0.0,
         )
+        self.cluster.on_node_running.append(lifecycle.arm)
         self.log: list[tuple[float, str]] = []
         self.karpenter.events = self.log
         self.cluster.events = self.log

@@ -20,6 +20,7 @@ from innovate_sim.aws.build import build_model
 from innovate_sim.aws.infrastructure import Region, Zone
 from innovate_sim.aws.rds import Database
 from innovate_sim.engine import Simulation
+from innovate_sim.metrics import observe
 from innovate_sim.scenario import scenario_from_dict
 
 S = 1 / 3600  # one second in hours
@@ -329,9 +330,10 @@ def test_az_outage_incident_in_prod() -> None:
     data["chaos"][0]["for"] = "1h"
     data["environments"]["prod"]["database"]["recovery"] = {"standby_rebuild": "30m"}
     model = build_model(scenario_from_dict(data), seed=3, replication=0, event_log=True)
+    recorders = observe(model)
     model.run()
     env = model.environments["prod"]
-    recorder = env.recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     # the primary (az a) keeps running: the loss is the pods of az b until the ALB notices
     [incident] = recorder.incidents
@@ -350,8 +352,9 @@ def test_rds_primary_chaos_incident_in_prod() -> None:
     data = prod_dict(chaos=[{"at": "10h", "environment": "prod", "fail": "rds-primary"}])
     data["failures"]["rds_failover"] = {"multi_az": "90s"}
     model = build_model(scenario_from_dict(data), seed=3, replication=0, event_log=True)
+    recorders = observe(model)
     model.run()
-    recorder = model.environments["prod"].recorder
+    recorder = recorders["prod"].availability
     assert recorder is not None
     [incident] = recorder.incidents
     assert (incident.start_h, incident.end_h) == pytest.approx((10.0, 10.0 + FAILOVER_H))

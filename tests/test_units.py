@@ -194,11 +194,6 @@ def test_parse_percent_without_fractions() -> None:
     assert units.parse_percent("50%", allow_fraction=False) == 0.5
 
 
-def test_format_percent() -> None:
-    assert units.format_percent(0.9995) == "99.9500%"
-    assert units.format_percent(0.5, digits=1) == "50.0%"
-
-
 # ---------------------------------------------------------------- cpu and memory
 
 

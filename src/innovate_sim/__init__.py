@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from innovate_sim._version import __version__
 
 _EXPORTS = {
     "Comparison": "innovate_sim.experiments",
@@ -39,7 +39,7 @@ _EXPORTS = {
     "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
     "sensitivity": "innovate_sim.uncertainty",
-    "simulate": "innovate_sim.experiments",
+    "simulate": "innovate_sim.uncertainty",
     "sweep": "innovate_sim.experiments",
 }
 
@@ -97,9 +97,8 @@ if TYPE_CHECKING:
         SweepResult,
         compare,
         load_sweep,
-        simulate,
         sweep,
     )
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
-    from innovate_sim.uncertainty import SensitivityResult, sensitivity
+    from innovate_sim.uncertainty import SensitivityResult, sensitivity, simulate

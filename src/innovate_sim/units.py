@@ -17,6 +17,7 @@ import re
 from innovate_sim.errors import UnitError
 
 __all__ = [
+    "AZ_LETTERS",
     "HOURS_PER_DAY",
     "HOURS_PER_MONTH",
     "HOURS_PER_WEEK",
@@ -24,13 +25,18 @@ __all__ = [
     "MINUTES_PER_YEAR",
     "SECONDS_PER_HOUR",
     "format_duration",
-    "format_percent",
+    "month_of",
+    "month_share",
+    "month_window_h",
+    "months_spanned",
     "parse_cpu",
     "parse_duration",
     "parse_memory_gib",
     "parse_money",
     "parse_percent",
     "parse_rate",
+    "split_by_month",
+    "zone_name",
 ]
 
 SECONDS_PER_HOUR = 3600.0
@@ -39,6 +45,49 @@ HOURS_PER_WEEK = 168.0
 HOURS_PER_MONTH = 730.0
 HOURS_PER_YEAR = 8760.0
 MINUTES_PER_YEAR = 525_600.0
+
+#: Letters of the AZs of a region, by 0-based index (``0`` → ``a``).
+AZ_LETTERS = "abcdef"
+
+
+def zone_name(zone: int) -> str:
+    """Name of a 0-based AZ index as the model and the bill show it: ``0`` → ``"az-a"``."""
+    return f"az-{AZ_LETTERS[zone]}"
+
+
+def month_of(t_h: float) -> int:
+    """The 730-hour month (from 1) that time ``t_h`` (hours from the start) falls in."""
+    return int(t_h // HOURS_PER_MONTH) + 1
+
+
+def month_window_h(month: int) -> tuple[float, float]:
+    """Start and end (hours) of the 730-hour month ``month`` (1-based)."""
+    if month < 1:
+        raise ValueError(f"months count from 1, got {month}")
+    return (month - 1) * HOURS_PER_MONTH, month * HOURS_PER_MONTH
+
+
+def months_spanned(horizon_h: float) -> int:
+    """Number of 730-hour months a horizon of ``horizon_h`` hours touches (at least 1)."""
+    return max(1, -int(-horizon_h // HOURS_PER_MONTH))
+
+
+def month_share(horizon_h: float, month: int) -> float:
+    """Share of 730-hour month ``month`` (from 1) inside a horizon of ``horizon_h`` hours."""
+    start = (month - 1) * HOURS_PER_MONTH
+    return max(0.0, min(1.0, (horizon_h - start) / HOURS_PER_MONTH))
+
+
+def split_by_month(start_h: float, end_h: float) -> list[tuple[int, float]]:
+    """Split ``[start_h, end_h)`` at 730-hour month boundaries: ``[(month, hours), …]``."""
+    out = []
+    while end_h > start_h:
+        month = month_of(start_h)
+        boundary = min(end_h, month * HOURS_PER_MONTH)
+        out.append((month, boundary - start_h))
+        start_h = boundary
+    return out
+
 
 #: Hours per duration unit. Longer spellings first so the regex prefers them.
 _DURATION_UNITS_H: dict[str, float] = {
@@ -206,11 +255,6 @@ def parse_percent(value: object, *, allow_fraction: bool = True) -> float:
             else:
                 return parse_percent(number, allow_fraction=True)
     raise UnitError(f"cannot read {value!r} as a percentage; write e.g. '99.95%'")
-
-
-def format_percent(fraction: float, digits: int = 4) -> str:
-    """Format a fraction as a percentage with ``digits`` decimals."""
-    return f"{fraction * 100:.{digits}f}%"
 
 
 _CPU = re.compile(rf"^\s*({_NUMBER})\s*(m?)\s*$")

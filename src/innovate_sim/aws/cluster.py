@@ -22,14 +22,7 @@ from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.pricing import InstanceType
 from innovate_sim.scenario.cluster import NodePool, Workload
-from innovate_sim.scenario.defaults import default
-from innovate_sim.units import HOURS_PER_MONTH
-
-#: OpenCost splits a node's price into CPU and RAM in the ratio of its default rates.
-CPU_TO_RAM_PRICE_RATIO = default("opencost.cpu_usd_per_core_hour") / default(
-    "opencost.ram_usd_per_gib_hour"
-)
-SYSTEM = "system (DaemonSets)"
+from innovate_sim.workload.sizing import ClusterPlan
 
 __all__ = ["Cluster", "Node", "OrderedSet", "Pod", "PoolState", "WorkloadState"]
 
@@ -93,8 +86,17 @@ class WorkloadState:
     zone_counts: list[int] = field(default_factory=list)
 
     def pod_capacity_rps(self, node: Node) -> float:
-        factor = self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
-        return self.capacity_rps * factor
+        """Requests per second one replica on ``node`` serves at 100 % CPU."""
+        return self.capacity_rps * self.arch_factor(node)
+
+    def arch_factor(self, node: Node) -> float:
+        """The workload's speed on ``node`` relative to amd64."""
+        return self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
+
+    def rps_at_target(self, pod: Pod) -> float:
+        """Requests per second ``pod`` serves at the HPA's target utilisation."""
+        assert pod.node is not None
+        return (self.spec.rps_per_replica or 1.0) * self.arch_factor(pod.node)
 
 
 @dataclass(eq=False)
@@ -121,8 +123,6 @@ class Node:
     pods: OrderedSet = field(default_factory=OrderedSet)
     last_pod_change_h: float = 0.0
     timers: list[Timer] = field(default_factory=list)
-    cpu_usd_per_core_hour: float = 0.0
-    ram_usd_per_gib_hour: float = 0.0
 
     @property
     def alive(self) -> bool:
@@ -172,6 +172,11 @@ class Cluster:
         image_ok: whether a pod in a zone can pull its image.
         alb_detection: draws how long the ALB keeps routing to a dead node (hours).
         on_change: called when serving capacity may have changed.
+
+    Controllers and recorders subscribe to what happens by appending to the
+    callback lists ``on_unschedulable``, ``on_node_added``, ``on_node_running``,
+    ``on_node_change``, ``on_node_removed`` and ``on_pod_unbound``; the cluster
+    only changes state and calls them, in subscription order.
     """
 
     def __init__(
@@ -201,28 +206,21 @@ class Cluster:
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
-        #: (node, launched_h, removed_h) of every node removed so far (for cost accrual)
-        self.lifetimes: list[tuple[Node, float, float]] = []
-        self.launches: list[float] = []
-        #: OpenCost allocation: (workload or SYSTEM, month) → USD of node cost requested
-        self.allocation: dict[tuple[str, int], float] = {}
         self._next_id = 0
         self._schedule_timer: Timer | None = None
         self._evictions_waiting: list[Node] = []
-        #: called when pods stay unschedulable (Karpenter's trigger)
-        self.on_unschedulable: Callable[[], None] = lambda: None
-        #: called when a node's pods or state change (consolidation's trigger)
-        self.on_node_change: Callable[[Node], None] = lambda node: None
-        #: called when a node is removed for good
-        self.on_node_removed: Callable[[Node], None] = lambda node: None
-        #: called when a node starts running
-        self.on_node_running: Callable[[Node], None] = lambda node: None
-        #: called when a node is launched (timeline sampling)
-        self.on_launch: Callable[[], None] = lambda: None
-        #: called when a pod is deleted involuntarily (for replacement)
-        self.on_pod_lost: Callable[[Pod], None] = lambda pod: None
-        #: called when a node of a managed node group fails (the group replaces it)
-        self.replace_managed: Callable[[Node], None] = lambda node: None
+        #: pods stay unschedulable (Karpenter's trigger)
+        self.on_unschedulable: list[Callable[[], None]] = []
+        #: a node was created (launching, or running at once)
+        self.on_node_added: list[Callable[[Node], None]] = []
+        #: a node starts running
+        self.on_node_running: list[Callable[[Node], None]] = []
+        #: a node's pods or state changed (consolidation's trigger)
+        self.on_node_change: list[Callable[[Node], None]] = []
+        #: a node was removed for good
+        self.on_node_removed: list[Callable[[Node], None]] = []
+        #: a pod is about to leave its node (still bound to it)
+        self.on_pod_unbound: list[Callable[[Pod, Node], None]] = []
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
@@ -231,6 +229,10 @@ class Cluster:
     def _log(self, what: str) -> None:
         if self.events is not None:
             self.events.append((self.sim.now, what))
+
+    def _node_changed(self, node: Node) -> None:
+        for callback in self.on_node_change:
+            callback(node)
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -262,14 +264,10 @@ class Cluster:
         node.free_memory_gib = itype.allocatable_memory_gib - self.overhead_memory_gib
         node.free_pods = itype.max_pods
         node.last_pod_change_h = self.sim.now
-        # OpenCost GetNodeCost: price = cpu × cpuPrice + ram × ramPrice, cpuPrice = ratio × ramPrice
-        ram = price_usd_per_hour / (itype.vcpu * CPU_TO_RAM_PRICE_RATIO + itype.memory_gib)
-        node.ram_usd_per_gib_hour = ram
-        node.cpu_usd_per_core_hour = ram * CPU_TO_RAM_PRICE_RATIO
         self.nodes.add(node)
         pool.nodes.add(node)
-        self.launches.append(self.sim.now)
-        self.on_launch()
+        for callback in self.on_node_added:
+            callback(node)
         self._log(f"node-launch:{node.id}:{itype.name}:{node.zone.name}:{capacity_type}")
         if ready_in_h is None:
             self._node_running(node)
@@ -283,7 +281,8 @@ class Cluster:
         node.state = RUNNING
         node.last_pod_change_h = self.sim.now
         self._log(f"node-ready:{node.id}")
-        self.on_node_running(node)
+        for callback in self.on_node_running:
+            callback(node)
         for pod in list(node.pods):  # pods bound while launching (static plan)
             self._start_pod(pod)
         self.request_scheduling()
@@ -294,8 +293,6 @@ class Cluster:
             return
         node.cancel_timers()
         node.state = TERMINATED
-        self.lifetimes.append((node, node.launched_h, self.sim.now))
-        self._charge_system(node, self.sim.now)
         self.nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
@@ -304,8 +301,8 @@ class Cluster:
         for pod in self.pending:
             if pod.nominated is node:
                 pod.nominated = None
-        self.on_node_removed(node)
-        self.on_launch()
+        for callback in self.on_node_removed:
+            callback(node)
         self.on_change()
         self.request_scheduling()
 
@@ -324,6 +321,43 @@ class Cluster:
         self._node_died(node)
         if karpenter_notified or node.state == LAUNCHING:
             self.remove_node(node, cause)
+
+    def fail_instance(self, node: Node, *, interruption_queue: bool) -> None:
+        """An instance failure: its managed node group replaces the node, or Karpenter does.
+
+        Karpenter deletes the node at once when its interruption queue tells it
+        (``interruption_queue``); otherwise Kubernetes notices in its own time.
+        """
+        if node.pool.managed:
+            self.fail_node(node, "node-failure", karpenter_notified=False)
+            self.replace_managed_node(node)
+        else:
+            self.fail_node(node, "node-failure", karpenter_notified=interruption_queue)
+
+    def replace_managed_node(self, node: Node) -> None:
+        """A managed node group replaces a failed instance after the pool's launch latency.
+
+        The replacement has the same type and runs at once (a node group keeps
+        its desired size); it goes to the failed node's AZ, or to the pool's
+        first AZ that is up when that one is down.
+        """
+        latency = node.pool.launch_latency()
+        node.timers.append(self.sim.after(latency, lambda: self._replace_managed(node)))
+
+    def _replace_managed(self, node: Node) -> None:
+        zone = node.zone.index
+        if not self.zones[zone].up:
+            up = [z for z in node.pool.zones if self.zones[z].up]
+            zone = up[0] if up else zone
+        self.remove_node(node, "node-failure")
+        self.add_node(
+            node.pool,
+            node.itype,
+            zone,
+            node.capacity_type,
+            node.price_usd_per_hour,
+            ready_in_h=0.0,
+        )
 
     def _node_died(self, node: Node) -> None:
         """Pods on the node stop serving; the ALB and Kubernetes notice in time."""
@@ -346,7 +380,7 @@ class Cluster:
         node.not_ready = True
         self._log(f"node-notready:{node.id}")
         node.timers.append(self.sim.after(self.evict_after_h, lambda: self._evict_all(node)))
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _evict_all(self, node: Node) -> None:
         if node.alive or node.state != RUNNING:
@@ -359,7 +393,7 @@ class Cluster:
             self.delete_pod(pod, lost=True, cause=node.death_cause)
         if node.failed and node.pool.managed:
             return  # the node group replaces the instance
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _zone_changed(self, zone: Zone) -> None:
         for node in [n for n in self.nodes if n.zone is zone]:
@@ -373,7 +407,7 @@ class Cluster:
                     for pod in list(node.pods):
                         if pod.state == STARTING and pod.timer is None:
                             self._start_pod(pod)
-                    self.on_node_change(node)
+                    self._node_changed(node)
             elif node.state == RUNNING:
                 node.death_cause = zone.cause
                 self._node_died(node)
@@ -382,6 +416,30 @@ class Cluster:
                 self.remove_node(node, zone.cause)
         self.on_change()
         self.request_scheduling()
+
+    def start_from(self, plan: ClusterPlan) -> None:
+        """Start in a planned steady state: its nodes running, its pods Ready on them."""
+        for planned in plan.nodes:
+            node = self.add_node(
+                self.pools[planned.pool],
+                planned.instance_type,
+                planned.zone,
+                planned.capacity_type,
+                planned.price_usd_per_hour,
+                ready_in_h=None,
+            )
+            for workload_name, count in planned.pods.items():
+                state = self.workloads[workload_name]
+                for _ in range(count):
+                    self.place_ready(self.create_pod(state), node)
+        for workload_name, count in plan.unschedulable.items():
+            for _ in range(count):
+                self.create_pod(self.workloads[workload_name])
+        for workload_name, replicas in plan.replicas.items():
+            self.workloads[workload_name].replicas = replicas
+        for node in self.nodes:
+            node.last_pod_change_h = 0.0
+        assert all(n.state == RUNNING for n in self.nodes)
 
     # -- pods ------------------------------------------------------------------------------------
 
@@ -409,7 +467,6 @@ class Cluster:
         if was == READY:
             self.on_change()
         if lost:
-            self.on_pod_lost(pod)
             replacement = self.create_pod(pod.workload, cause)
             replacement.cause = cause
 
@@ -430,12 +487,13 @@ class Cluster:
         pod.state = STARTING
         if node.state == RUNNING:
             self._start_pod(pod)
-        self.on_node_change(node)
+        self._node_changed(node)
 
     def _unbind(self, pod: Pod) -> None:
         node = pod.node
         assert node is not None
-        self._charge_pod(pod, self.sim.now)
+        for callback in self.on_pod_unbound:
+            callback(pod, node)
         node.pods.discard(pod)
         node.free_cpu += pod.workload.spec.requests.cpu
         node.free_memory_gib += pod.workload.spec.requests.memory
@@ -443,45 +501,8 @@ class Cluster:
         node.last_pod_change_h = self.sim.now
         pod.workload.zone_counts[node.zone.index] -= 1
         pod.node = None
-        self.on_node_change(node)
+        self._node_changed(node)
         self.request_scheduling()
-
-    # -- OpenCost allocation ---------------------------------------------------------------------
-
-    def _charge(self, key: str, start_h: float, end_h: float, usd_per_hour: float) -> None:
-        while end_h > start_h:
-            month = int(start_h // HOURS_PER_MONTH) + 1
-            boundary = min(end_h, month * HOURS_PER_MONTH)
-            slot = (key, month)
-            self.allocation[slot] = self.allocation.get(slot, 0.0) + usd_per_hour * (
-                boundary - start_h
-            )
-            start_h = boundary
-
-    def _charge_pod(self, pod: Pod, end_h: float) -> None:
-        """A pod pays for its requests (OpenCost: max(request, usage); usage ≤ request here)."""
-        node = pod.node
-        assert node is not None
-        requests = pod.workload.spec.requests
-        rate = (
-            requests.cpu * node.cpu_usd_per_core_hour + requests.memory * node.ram_usd_per_gib_hour
-        )
-        self._charge(pod.workload.name, pod.bound_h, end_h, rate)
-        pod.bound_h = end_h
-
-    def _charge_system(self, node: Node, end_h: float) -> None:
-        rate = (
-            self.overhead_cpu * node.cpu_usd_per_core_hour
-            + self.overhead_memory_gib * node.ram_usd_per_gib_hour
-        )
-        self._charge(SYSTEM, node.launched_h, end_h, rate)
-
-    def close_allocation(self, end_h: float) -> None:
-        """Charge pods and DaemonSets still running at the end of the replication."""
-        for node in self.nodes:
-            self._charge_system(node, end_h)
-            for pod in node.pods:
-                self._charge_pod(pod, end_h)
 
     def _start_pod(self, pod: Pod) -> None:
         node = pod.node
@@ -542,7 +563,8 @@ class Cluster:
                 pod.nominated = None
                 unschedulable = True
         if unschedulable:
-            self.on_unschedulable()
+            for callback in self.on_unschedulable:
+                callback()
 
     def _pick_node(self, pod: Pod) -> Node | None:
         """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""

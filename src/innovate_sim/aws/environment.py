@@ -2,26 +2,28 @@
 
 The environment listens to its zones, NAT Gateways, database and cluster.
 Whenever one of them changes it recomputes, once per simulated instant, what
-the request path offers (:class:`~innovate_sim.metrics.ServiceState`) and
-hands it to the availability recorder, then asks the demand curve when
-demand next crosses the saturation level — the only other moment the success
-fraction can change.
+the request path offers (:class:`~innovate_sim.aws.service.ServiceState`) and
+tells its subscribers, then asks the demand curve when demand next crosses
+the saturation level — the only other moment the success fraction can
+change. Recorders (availability, uptime, timeline) subscribe from outside
+(:mod:`innovate_sim.metrics`); the environment keeps no measurements.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter
 from innovate_sim.aws.rds import Database
+from innovate_sim.aws.service import ServiceState, WorkloadService
 from innovate_sim.engine import Simulation, Timer
-from innovate_sim.metrics import AvailabilityRecorder, ServiceState, WorkloadService
+from innovate_sim.workload.demand import DemandCurve
+from innovate_sim.workload.topology import Topology
 
 __all__ = ["EnvironmentModel"]
 
@@ -30,31 +32,36 @@ _INF = math.inf
 
 @dataclass(eq=False)
 class EnvironmentModel:
-    """The simulated components of one environment."""
+    """The simulated components of one environment.
+
+    Subscribers append to the callback lists: ``on_flush`` (time) at every
+    recomputation, ``on_service_state`` (time, state) when the request path
+    is evaluated (environments with demand), ``on_data_loss`` (RPO, hours)
+    when the database comes back having lost writes, ``on_finish`` (horizon)
+    at the end of the run.
+    """
 
     name: str
     account: str
     sim: Simulation
+    topology: Topology
     zones: list[Zone]
     nats: list[NatGateway]
     egress: Egress
     control_plane: ControlPlane
     curve: DemandCurve | None = None
-    recorder: AvailabilityRecorder | None = None
     database: Database | None = None
     cluster: Cluster | None = None
     karpenter: Karpenter | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
-    timeline: list[tuple[Any, ...]] | None = None
-    egress_up_h: float = 0.0
-    database_up_h: float = 0.0
+    on_flush: list[Callable[[float], None]] = field(default_factory=list)
+    on_service_state: list[Callable[[float, ServiceState], None]] = field(default_factory=list)
+    on_data_loss: list[Callable[[float], None]] = field(default_factory=list)
+    on_finish: list[Callable[[float], None]] = field(default_factory=list)
     _flush: Timer | None = None
     _crossing: Timer | None = None
     _crossing_level: float = _INF
-    _last_change_h: float = 0.0
-    _egress_any: bool = True
-    _db_up: bool = True
 
     # -- change propagation ---------------------------------------------------------------------
 
@@ -64,16 +71,16 @@ class EnvironmentModel:
             self._flush = self.sim.after(0.0, self.flush)
 
     def flush(self) -> None:
-        """Recompute the service state and schedule the next demand crossing."""
+        """Tell the subscribers the state, and schedule the next demand crossing."""
         self._flush = None
         now = self.sim.now
-        self._account_uptime(now)
-        if self.recorder is None or self.curve is None:
+        for recompute in self.on_flush:
+            recompute(now)
+        if self.curve is None:
             return
         state = self.service_state()
-        self.recorder.update(now, state)
-        if self.timeline is not None:
-            self._sample(now, state)
+        for observe in self.on_service_state:
+            observe(now, state)
         level = state.saturation_rps() if state.alb_up else _INF
         if self._crossing is not None and self._crossing.pending and level == self._crossing_level:
             return  # the scheduled crossing of the same level still stands
@@ -87,56 +94,71 @@ class EnvironmentModel:
             if now < when < self.sim.horizon_h:
                 self._crossing = self.sim.at(when, self.invalidate)
 
-    def _sample(self, now: float, state: ServiceState) -> None:
-        assert self.curve is not None
-        demand = self.curve.rps(now)
-        capacity = min(
-            (w.capacity_rps / w.share for w in state.workloads if w.share > 0), default=0.0
-        )
-        ready = sum(1 for w in self.serving for p in w.pods if p.state == READY)
-        nodes = spot = 0
-        rate = 0.0
-        pending = 0
-        kinds: dict[tuple[str, str, str], int] = {}
-        if self.cluster is not None:
-            pending = len(self.cluster.pending)
-            for node in self.cluster.nodes:
-                nodes += 1
-                spot += node.capacity_type == "spot"
-                rate += node.price_usd_per_hour
-                kind = (node.itype.name, node.zone.name, node.capacity_type)
-                kinds[kind] = kinds.get(kind, 0) + 1
-        self.timeline.append(  # type: ignore[union-attr]
-            (
-                now,
-                demand,
-                capacity,
-                state.success(demand),
-                ready,
-                pending,
-                nodes,
-                spot,
-                nodes - spot,
-                rate,
-                tuple(sorted(kinds.items())),
-            )
-        )
-
-    def _account_uptime(self, now: float) -> None:
-        span = now - self._last_change_h
-        if self._egress_any:
-            self.egress_up_h += span
-        if self._db_up:
-            self.database_up_h += span
-        self._last_change_h = now
-        self._egress_any = any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
-        self._db_up = self.database is None or self.database.writable
-
     def finish(self) -> None:
-        """Close recorders at the horizon."""
-        self._account_uptime(self.sim.horizon_h)
-        if self.recorder is not None:
-            self.recorder.close()
+        """The run reached the horizon: tell the subscribers."""
+        for callback in self.on_finish:
+            callback(self.sim.horizon_h)
+
+    def database_changed(self) -> None:
+        """The database's writability changed (its ``on_change``)."""
+        self.invalidate()
+        db = self.database
+        if db is not None and db.writable and db.outages and db.outages[-1].rpo_h > 0:
+            self.sim.after(0.0, self._data_lost)  # after the flush that closes the incident
+
+    def _data_lost(self) -> None:
+        assert self.database is not None
+        rpo_h = self.database.outages[-1].rpo_h
+        for callback in self.on_data_loss:
+            callback(rpo_h)
+
+    # -- state the recorders read ---------------------------------------------------------------
+
+    def has_egress(self) -> bool:
+        """Whether some AZ reaches the internet now."""
+        return any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
+
+    def database_writable(self) -> bool:
+        """Whether the database accepts writes now (``True`` without a database)."""
+        return self.database is None or self.database.writable
+
+    def image_pull_ok(self, zone: int) -> bool:
+        """Whether a pod in AZ ``zone`` can pull its image: ECR endpoints, else NAT egress."""
+        return (self.topology.image_pulls_in_vpc and self.zones[zone].up) or self.egress.ok(zone)
+
+    def nat_gateway_for(self, zone: int) -> NatGateway | None:
+        """The NAT Gateway AZ ``zone`` routes through."""
+        return self.egress.gateway_for(zone)
+
+    # -- chaos ----------------------------------------------------------------------------------
+
+    def break_node(self, zone: int, *, spot_only: bool) -> None:
+        """Fail the oldest running node in AZ ``zone`` (a Spot node with ``spot_only``).
+
+        A Spot node gets Karpenter's two-minute interruption notice; any other
+        fails like an instance failure. Nothing happens if no node matches.
+        """
+        cluster = self.cluster
+        assert cluster is not None
+        candidates = sorted(
+            (
+                n
+                for n in cluster.nodes
+                if n.zone.index == zone
+                and n.state == RUNNING
+                and (not spot_only or n.capacity_type == "spot")
+            ),
+            key=lambda n: n.id,
+        )
+        if not candidates:
+            return
+        node = candidates[0]
+        karpenter = self.karpenter
+        if spot_only and karpenter is not None:
+            karpenter.spot_notice(node)
+        else:
+            queue = karpenter is not None and karpenter.spec.interruption_queue
+            cluster.fail_instance(node, interruption_queue=queue)
 
     # -- the request path -----------------------------------------------------------------------
 

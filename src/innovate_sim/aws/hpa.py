@@ -23,10 +23,10 @@ import math
 from collections.abc import Callable
 
 from innovate_sim.aws.cluster import GONE, PENDING, READY, STARTING, Cluster, Pod, WorkloadState
-from innovate_sim.aws.demand import DemandCurve
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.scenario.cluster import Hpa as HpaSpec
+from innovate_sim.workload.demand import DemandCurve
 
 __all__ = ["Hpa", "set_replicas"]
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
+from innovate_sim.rng import Stream
+from innovate_sim.scenario.network import HealthCheck
+from innovate_sim.units import zone_name
+from innovate_sim.workload.topology import Topology
+
+__all__ = ["AlbDetection", "ControlPlane", "Egress", "NatGateway", "Region", "Zone"]
 
 Listener = Callable[[], None]
 
@@ -31,6 +36,14 @@ class Region:
         self.cause = "" if up else cause
         for zone in self.zones:
             zone._changed()
+
+    def fail(self) -> None:
+        """A region-wide outage begins."""
+        self.set_up(False)
+
+    def repair(self) -> None:
+        """A region-wide outage ends."""
+        self.set_up(True)
 
 
 @dataclass(eq=False)
@@ -55,7 +68,7 @@ class Zone:
     @property
     def name(self) -> str:
         """'az-a', 'az-b', …"""
-        return "az-" + "abcdef"[self.index]
+        return zone_name(self.index)
 
     up: bool = True
     """Whether the zone works (its own state and the region's); kept current by ``_changed``."""
@@ -128,25 +141,23 @@ class NatGateway:
 
 
 class Egress:
-    """Which zones have a working route to the internet, by NAT mode.
+    """Which zones have a working route to the internet, as the topology routes them.
 
-    ``per_az``: zone *z* routes through its own gateway. ``single``: every zone
-    routes through the gateway in the first zone (a shared dependency).
-    ``none``: no zone has egress.
+    Zone *z* routes through the gateway in ``topology.nat_zone_for(z)``: its
+    own with one NAT Gateway per AZ, the first zone's with a single one (a
+    shared dependency), none without NAT Gateways.
     """
 
-    def __init__(self, mode: str, zones: list[Zone], gateways: list[NatGateway]) -> None:
-        self.mode = mode
+    def __init__(self, topology: Topology, zones: list[Zone], gateways: list[NatGateway]) -> None:
+        self.topology = topology
         self.zones = zones
         self.gateways = gateways
+        self._by_zone = {gateway.zone.index: gateway for gateway in gateways}
 
     def gateway_for(self, zone: int) -> NatGateway | None:
         """The gateway zone ``zone`` routes through."""
-        if self.mode == "per_az":
-            return self.gateways[zone]
-        if self.mode == "single":
-            return self.gateways[0]
-        return None
+        gateway_zone = self.topology.nat_zone_for(zone)
+        return None if gateway_zone is None else self._by_zone[gateway_zone]
 
     def ok(self, zone: int) -> bool:
         """Whether pods in ``zone`` reach the internet."""
@@ -161,6 +172,38 @@ class Egress:
         if gateway is None:
             return "no-nat"
         return gateway.cause
+
+
+@dataclass(frozen=True)
+class AlbDetection:
+    """How long the ALB keeps routing to a dead target: its health check noticing.
+
+    The target dies at a uniform moment within a check interval, so the ALB
+    stops routing ``(threshold − 1) · interval`` plus a uniform fraction of
+    one interval later; without a health check it notices at once.
+
+    Attributes:
+        low_h: the shortest detection time (hours).
+        width_h: the spread above it (one interval, hours).
+        stream: draws the fraction.
+    """
+
+    low_h: float
+    width_h: float
+    stream: Stream
+
+    @classmethod
+    def of(cls, health: HealthCheck | None, stream: Stream) -> AlbDetection:
+        """The detection of an ingress's health check (``None``: immediate)."""
+        if health is None:
+            return cls(0.0, 0.0, stream)
+        return cls(health.interval * (health.unhealthy_threshold - 1), health.interval, stream)
+
+    def __call__(self) -> float:
+        """Draw a detection time (hours)."""
+        if self.width_h == 0.0:
+            return self.low_h
+        return self.low_h + self.width_h * self.stream.random()
 
 
 @dataclass(eq=False)

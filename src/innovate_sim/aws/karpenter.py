@@ -4,7 +4,7 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 
 * **Batching** — the first unschedulable pod opens a window that closes at
   ``min(first + 10 s, last + 1 s)``; then one scheduling simulation packs all
-  pending pods (:func:`innovate_sim.aws.packing.plan`) onto existing and
+  pending pods (:func:`innovate_sim.workload.packing.plan`) onto existing and
   in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
 * **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
   probability ``capacity_error_probability`` (or when its zone is down) the
@@ -23,15 +23,14 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from functools import partial
 
 from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
-from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
 from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
+from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
 __all__ = ["Karpenter"]
 
@@ -77,9 +76,9 @@ class Karpenter:
         self.capacity_errors = 0
         self.consolidations = 0
         self.events: list[tuple[float, str]] | None = None
-        cluster.on_unschedulable = self.trigger
-        cluster.on_node_change = self._node_changed
-        cluster.on_node_removed = lambda node: self.mark_dirty()
+        cluster.on_unschedulable.append(self.trigger)
+        cluster.on_node_change.append(self._node_changed)
+        cluster.on_node_removed.append(self._node_removed)
         control_plane.on_recover.append(self._control_plane_back)
 
     def _log(self, what: str) -> None:
@@ -100,6 +99,9 @@ class Karpenter:
         if self._batch_timer is not None:
             self._batch_timer.cancel()
         self._batch_timer = self.sim.at(close, self._close_batch)
+
+    def _node_removed(self, node: Node) -> None:
+        self.mark_dirty()
 
     def _control_plane_back(self) -> None:
         if any(p.nominated is None for p in self.cluster.pending):
@@ -388,42 +390,3 @@ class Karpenter:
             else:
                 return False
         return True
-
-
-def schedule_node_lifecycle(
-    sim: Simulation,
-    cluster: Cluster,
-    karpenter: Karpenter | None,
-    node_failure_stream: Stream,
-    node_failure_rate_per_h: float,
-    spot_stream: Stream,
-    spot_rate: Callable[[Node], float],
-    replace_managed: Callable[[Node], None],
-) -> Callable[[Node], None]:
-    """A ``cluster.on_node_running`` callback arming a node's failure, Spot and expiry timers."""
-
-    def armed(node: Node) -> None:
-        if node_failure_rate_per_h > 0:
-            when = node_failure_stream.exponential(1.0 / node_failure_rate_per_h)
-            node.timers.append(sim.after(when, lambda: _instance_failure(node)))
-        if node.capacity_type == "spot" and karpenter is not None:
-            rate = spot_rate(node)
-            if rate > 0:
-                when = spot_stream.exponential(1.0 / rate)
-                node.timers.append(sim.after(when, lambda: karpenter.spot_notice(node)))
-        if not node.pool.managed and karpenter is not None and node.pool.spec.expire_after:
-            node.timers.append(
-                sim.after(node.pool.spec.expire_after, lambda: karpenter.expire(node))
-            )
-
-    def _instance_failure(node: Node) -> None:
-        if node.state != RUNNING:
-            return
-        if node.pool.managed:
-            cluster.fail_node(node, "node-failure", karpenter_notified=False)
-            replace_managed(node)
-        else:
-            notified = karpenter is not None and karpenter.spec.interruption_queue
-            cluster.fail_node(node, "node-failure", karpenter_notified=notified)
-
-    return armed

@@ -28,7 +28,7 @@ from functools import partial
 from innovate_sim.aws.infrastructure import Zone
 from innovate_sim.engine import Simulation, Timer
 
-__all__ = ["Database", "DbInstance"]
+__all__ = ["Database", "DbInstance", "Maintenance"]
 
 HOURS_PER_WEEK = 168.0
 
@@ -340,3 +340,42 @@ class Database:
                 self._maybe_recover()
 
         self.sim.after(duration_h, back)
+
+
+@dataclass(eq=False)
+class Maintenance:
+    """The database's maintenance: OS patches and engine upgrades, applied in the weekly window.
+
+    Each call of :meth:`os_patch_due` or :meth:`engine_upgrade_due` is a piece
+    of maintenance becoming due; it is applied at the start of the next
+    weekly window.
+
+    Attributes:
+        database: the database.
+        window_start_h: start of the weekly window (hours after Monday 00:00).
+        patch_downtime: draws a Single-AZ patch downtime (hours).
+        upgrade_duration: draws an engine upgrade's duration (hours).
+    """
+
+    database: Database
+    window_start_h: float
+    patch_downtime: Callable[[], float]
+    upgrade_duration: Callable[[], float]
+
+    def os_patch_due(self) -> None:
+        """An OS patch is due: apply it in the next window."""
+        self._in_next_window(self._patch)
+
+    def engine_upgrade_due(self) -> None:
+        """An engine upgrade is due: apply it in the next window."""
+        self._in_next_window(self._upgrade)
+
+    def _in_next_window(self, action: Callable[[], None]) -> None:
+        database = self.database
+        database.sim.at(database.next_window_h(self.window_start_h), action)
+
+    def _patch(self) -> None:
+        self.database.os_patch(self.patch_downtime())
+
+    def _upgrade(self) -> None:
+        self.database.engine_upgrade(self.upgrade_duration())

@@ -158,7 +158,7 @@ def check_uncertain(
     out: Path | None,
 ) -> int:
     """Run ``samples`` input sets and gate on each target's probability; returns the exit code."""
-    from innovate_sim.experiments import simulate
+    from innovate_sim.uncertainty import simulate
 
     if not 0 < confidence < 1:
         raise InnovateSimError(f"--confidence must lie between 0 and 1; got {confidence}")
@@ -183,7 +183,7 @@ def check_uncertain(
 
 def print_uncertainty(result: UncertaintyResult, confidence: float) -> None:
     """Print forecasts with their input/Monte Carlo split and each target's probability."""
-    from innovate_sim.reporting.sensitivity import format_output_value as fmt
+    from innovate_sim.formatting import format_value as fmt
 
     console.print(
         f"scenario {result.scenario.name}: {result.samples} input sets (Latin hypercube over "

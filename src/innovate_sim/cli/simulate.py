@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -16,11 +17,11 @@ from rich.table import Table
 from innovate_sim._frames import iter_rows
 from innovate_sim.cli.app import FileArg, app, console
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.formatting import format_interval, format_value
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
     from innovate_sim.scenario import Scenario
-from innovate_sim.units import MINUTES_PER_YEAR
 
 __all__ = ["executor_for", "print_result"]
 
@@ -68,17 +69,20 @@ def _progress() -> Progress:
     )
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.4f}%"
+#: How a table writes an interval that one replication cannot give.
+UNDEFINED_CI = "undefined (n=1)"
 
 
 def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
     """How to print a value of ``unit``: percent, dollars, or a plain number."""
-    if unit == "fraction":
-        return _pct
-    if unit.startswith("USD"):
-        return lambda value: f"{'-' if value < 0 else ''}${abs(value):,.2f}"
-    return lambda value: f"{value:,.{decimals}f}"
+    return partial(format_value, unit=unit, decimals=decimals)
+
+
+def _row_text(row: Any, decimals: int) -> tuple[Callable[[float], str], str]:
+    """The formatter of a summary row's unit and its CI as text."""
+    fmt = _formatter(row.unit, decimals)
+    low = row.ci_low if row.n >= 2 else None
+    return fmt, format_interval(low, row.ci_high, fmt, UNDEFINED_CI)
 
 
 def print_result(result: object, top: int = 5) -> None:
@@ -104,8 +108,7 @@ def print_result(result: object, top: int = 5) -> None:
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(summary):
-        fmt = _formatter(row.unit, decimals=1)
-        ci = "undefined (n=1)" if row.n < 2 else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
+        fmt, ci = _row_text(row, decimals=1)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",
@@ -114,7 +117,7 @@ def print_result(result: object, top: int = 5) -> None:
             f"{fmt(row.p5)} – {fmt(row.p95)}",
         )
     console.print(table)
-    years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+    years = result.horizon_years
     by_cause = result.downtime_by_cause
     if not by_cause.empty:
         causes = Table(title="Downtime by cause (mean per year over replications)")
@@ -250,12 +253,7 @@ def compare(
     for column in ("environment", "metric", "A", "B", "B − A", level):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
     for row in iter_rows(diff):
-        fmt = _formatter(row.unit, decimals=2)
-        ci = (
-            "undefined (n=1)"
-            if row.n < 2 or pd.isna(row.ci_low)
-            else (f"{fmt(row.ci_low)} – {fmt(row.ci_high)}")
-        )
+        fmt, ci = _row_text(row, decimals=2)
         table.add_row(
             row.environment,
             f"{row.metric} ({row.unit})",

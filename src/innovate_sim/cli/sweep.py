@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import math
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,11 +19,11 @@ from innovate_sim.cli.simulate import (
     Replications,
     Seed,
     Workers,
-    _pct,
     _progress,
     executor_for,
 )
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.formatting import format_interval, format_percent, format_usd
 
 __all__ = ["parse_set", "print_sweep"]
 
@@ -65,20 +65,6 @@ def parse_set(option: str) -> tuple[str, list[Any]]:
     return path.strip(), parsed
 
 
-def _usd(value: float) -> str:
-    return f"${value:,.2f}" if math.isfinite(value) else "n/a"
-
-
-def _interval(low: float, high: float, fmt: Any) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "n/a (n=1)"
-    return f"{fmt(low)} – {fmt(high)}"
-
-
-def _usd0(value: float) -> str:
-    return f"${value:,.0f}" if math.isfinite(value) else "n/a"
-
-
 def print_sweep(result: Any) -> None:
     """Print the sweep table (Pareto set marked ◆) and the frontier, cheapest first."""
     table = result.table
@@ -97,18 +83,22 @@ def print_sweep(result: Any) -> None:
     for column in ("USD/month", level, "availability", level, "downtime min/y", level):
         view.add_column(column, justify="right")
     down = lambda v: f"{v:,.1f}"  # noqa: E731
+    usd_whole = partial(format_usd, decimals=0)
+    interval = partial(format_interval, undefined="n/a (n=1)")
     for row in table.to_dict(orient="records"):
         view.add_row(
             "◆" if row["pareto"] else "",
             *(str(row[name]) for name in parameters),
-            _usd(row["monthly_cost_usd"]),
-            _interval(row["monthly_cost_ci_low"], row["monthly_cost_ci_high"], _usd0),
-            _pct(row["request_availability"]),
-            _interval(
-                row["request_availability_ci_low"], row["request_availability_ci_high"], _pct
+            format_usd(row["monthly_cost_usd"]),
+            interval(row["monthly_cost_ci_low"], row["monthly_cost_ci_high"], usd_whole),
+            format_percent(row["request_availability"]),
+            interval(
+                row["request_availability_ci_low"],
+                row["request_availability_ci_high"],
+                format_percent,
             ),
             down(row["downtime_min_per_year"]),
-            _interval(
+            interval(
                 row["downtime_min_per_year_ci_low"], row["downtime_min_per_year_ci_high"], down
             ),
             style="bold" if row["pareto"] else None,
@@ -120,8 +110,8 @@ def print_sweep(result: Any) -> None:
     )
     for r in iter_rows(frontier):
         console.print(
-            f"  {r.variant}: {_usd(r.monthly_cost_usd)}/month, "
-            f"{_pct(r.request_availability)} of requests served"
+            f"  {r.variant}: {format_usd(r.monthly_cost_usd)}/month, "
+            f"{format_percent(r.request_availability)} of requests served"
         )
 
 

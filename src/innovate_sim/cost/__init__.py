@@ -16,7 +16,7 @@ from innovate_sim.cost.estimate import (
     scenario_catalog,
 )
 from innovate_sim.cost.render import render_estimate
-from innovate_sim.cost.sizing import ClusterPlan, PlannedNode, plan_cluster, steady_replicas
+from innovate_sim.workload.sizing import ClusterPlan, PlannedNode, plan_cluster, steady_replicas
 
 __all__ = [
     "FRAME_COLUMNS",

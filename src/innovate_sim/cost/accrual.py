@@ -12,7 +12,7 @@ With flat demand and no failures the accrued bill therefore equals
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,10 +23,12 @@ from innovate_sim.cost.estimate import (
     network_volumes,
     scenario_catalog,
 )
-from innovate_sim.cost.sizing import ClusterPlan
+from innovate_sim.cost.resources.ec2_nodes import node_lines
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import HOURS_PER_MONTH, month_share, months_spanned
+from innovate_sim.workload.sizing import ClusterPlan
+from innovate_sim.workload.topology import Topology, topologies
 
 __all__ = ["CostRow", "NodeUsage", "accrued_rows", "static_rows"]
 
@@ -50,13 +52,7 @@ class NodeUsage:
 
 def months_of(scenario: Scenario) -> int:
     """Number of 730-hour months the horizon touches."""
-    return max(1, -int(-scenario.horizon // HOURS_PER_MONTH))
-
-
-def month_fraction(scenario: Scenario, month: int) -> float:
-    """Share of 730-hour month ``month`` (from 1) inside the horizon."""
-    start = (month - 1) * HOURS_PER_MONTH
-    return max(0.0, min(1.0, (scenario.horizon - start) / HOURS_PER_MONTH))
+    return months_spanned(scenario.horizon)
 
 
 def horizon_months(scenario: Scenario) -> float:
@@ -77,11 +73,11 @@ def _static_rows_cached(payload: str) -> tuple[CostRow, ...]:
                 requests=base.requests,
                 mean_rps=base.mean_rps,
                 plan=ClusterPlan((), base.plan.replicas, {}),
-                network=network_volumes(env, base.requests, 0),
+                network=network_volumes(env, Topology.of(name, env), base.requests, 0),
                 storage_gb=base.storage_gb,
             )
         # a horizon that ends inside this month accrues that share of it
-        share = month_fraction(scenario, month)
+        share = month_share(scenario.horizon, month)
         for resource in build_resources(scenario, catalog, month, usage):
             for line in resource.components(catalog):
                 rows.append(
@@ -108,7 +104,7 @@ def static_rows(scenario: Scenario) -> tuple[CostRow, ...]:
 def accrued_rows(
     scenario: Scenario,
     nodes: Iterable[NodeUsage],
-    launches: dict[tuple[str, int], int],
+    launches: Mapping[tuple[str, int, int], int],
     catalog: PriceCatalog | None = None,
 ) -> list[CostRow]:
     """Cost lines of the simulated nodes and image pulls of one replication.
@@ -116,7 +112,7 @@ def accrued_rows(
     Args:
         scenario: the scenario.
         nodes: node-hours by month and kind.
-        launches: nodes launched by (environment, month).
+        launches: nodes launched by (environment, month, AZ index).
         catalog: prices in effect (default: the scenario's).
     """
     catalog = catalog or scenario_catalog(scenario)
@@ -125,61 +121,57 @@ def accrued_rows(
         env = scenario.environments[use.environment]
         assert env.cluster is not None
         volume = env.cluster.node_pools[use.pool].root_volume
-        zone = "abcdef"[use.zone]
-        spot = "/spot" if use.capacity_type == "spot" else ""
-        resource = f"{use.environment}/node/{use.pool}/{use.instance_type}/az-{zone}{spot}"
-        rows.append(
-            (
-                use.month,
-                env.account,
-                use.environment,
-                "EC2",
-                resource,
-                f"Instance usage (Linux, {use.capacity_type}, {use.instance_type})",
-                use.hours,
-                "hours",
-                use.hours * use.price_usd_per_hour,
-            )
+        instance, disk = node_lines(
+            use.environment,
+            use.pool,
+            use.zone,
+            use.instance_type,
+            use.capacity_type,
+            volume,
+            use.hours,
         )
         ebs = catalog.price("EBS", f"{volume.type} storage")
-        gb_months = volume.size_gb * use.hours / HOURS_PER_MONTH
-        rows.append(
-            (
-                use.month,
-                env.account,
-                use.environment,
-                "EBS",
-                resource,
-                f"Root volume storage ({volume.type}, {volume.size_gb} GB)",
-                gb_months,
-                "GB-month",
-                gb_months * ebs.usd,
+        for line, usd in ((instance, use.price_usd_per_hour), (disk, ebs.usd)):
+            rows.append(
+                (
+                    use.month,
+                    env.account,
+                    use.environment,
+                    line.service,
+                    line.resource,
+                    line.component,
+                    line.quantity,
+                    line.unit,
+                    line.quantity * usd,
+                )
             )
-        )
-    for (name, month), count in sorted(launches.items()):
+    topology = topologies(scenario)
+    pulls: dict[tuple[str, int, str], int] = {}
+    for (name, month, zone), count in sorted(launches.items()):
+        route = topology[name].image_pull_route(zone)
+        if route is not None:
+            pulls[(name, month, route)] = pulls.get((name, month, route), 0) + count
+    for (name, month, resource), count in pulls.items():
         env = scenario.environments[name]
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        if env.network.endpoints.has_ecr:
-            price = catalog.price("VPC", "Interface VPC endpoint data processed (first 1 PB)")
-            service, resource = "VPC", f"{name}/vpc-endpoint/ecr.dkr"
-        elif env.network.nat_gateways != "none":
-            price = catalog.price("VPC", "NAT Gateway data processed")
-            service, resource = "VPC", f"{name}/nat-gateway"
-        else:
-            continue
+        sku = (
+            "Interface VPC endpoint data processed (first 1 PB)"
+            if topology[name].image_pulls_in_vpc
+            else "NAT Gateway data processed"
+        )
         rows.append(
             (
                 month,
                 env.account,
                 name,
-                service,
+                "VPC",
                 resource,
                 f"Image pulls for {count} node launches (GB)",
                 gb,
                 "GB",
-                gb * price.usd,
+                gb * catalog.price("VPC", sku).usd,
             )
         )
     return rows

@@ -3,7 +3,7 @@
 ``estimate_cost(scenario, month=m)`` builds every priced resource of the
 organisation for the 730-hour month ``m`` and collects their cost
 components. No simulation and no randomness: the cluster is sized by
-:func:`innovate_sim.cost.sizing.plan_cluster` at the month's **mean** demand
+:func:`innovate_sim.workload.sizing.plan_cluster` at the month's **mean** demand
 and runs all 730 hours; traffic volumes integrate the demand curve over the
 month ``[(m−1)·730 h, m·730 h)``.
 
@@ -59,47 +59,23 @@ from innovate_sim.cost.resources import (
     node_groups,
 )
 from innovate_sim.cost.resources.base import gb_from_kb
-from innovate_sim.cost.sizing import ClusterPlan, plan_cluster
 from innovate_sim.errors import ScenarioError
-from innovate_sim.pricing import Discounts, PriceCatalog, load_catalog
+from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.model import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import month_window_h
+from innovate_sim.workload.sizing import ClusterPlan, plan_cluster
+from innovate_sim.workload.topology import NatPlacement, Topology
 
 __all__ = [
-    "ECR_ENDPOINTS",
     "EnvironmentUsage",
     "NetworkVolumes",
     "build_resources",
     "environment_usage",
     "estimate_cost",
-    "month_window_h",
     "network_volumes",
     "scenario_catalog",
 ]
-
-#: Interface endpoints that carry image pulls, not AWS API calls.
-ECR_ENDPOINTS = ("ecr.api", "ecr.dkr")
-
-
-def month_window_h(month: int) -> tuple[float, float]:
-    """Start and end (hours) of the 730-hour month ``month`` (1-based)."""
-    if month < 1:
-        raise ValueError(f"months count from 1, got {month}")
-    return (month - 1) * HOURS_PER_MONTH, month * HOURS_PER_MONTH
-
-
-def scenario_catalog(scenario: Scenario) -> PriceCatalog:
-    """The scenario region's catalog with the scenario's overrides and discounts."""
-    discounts = scenario.pricing.discounts
-    return load_catalog(
-        scenario.region,
-        overrides=dict(scenario.pricing.overrides),
-        discounts=Discounts(
-            compute_savings_plan=discounts.compute_savings_plan,
-            rds_reserved=discounts.rds_reserved,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -123,24 +99,26 @@ class NetworkVolumes:
     inter_az_gb: float = 0.0
 
 
-def network_volumes(env: Environment, requests: float, node_launches: float) -> NetworkVolumes:
+def network_volumes(
+    env: Environment, topology: Topology, requests: float, node_launches: float
+) -> NetworkVolumes:
     """Route an environment's monthly traffic to NAT, endpoints and the internet.
 
     Args:
         env: the environment.
+        topology: its NAT placement and endpoints.
         requests: requests arriving in the month.
         node_launches: nodes launched in the month (one image pull each).
     """
     traffic = env.network.traffic
-    endpoints = env.network.endpoints
-    api_endpoints = [s for s in endpoints.interface if s not in ECR_ENDPOINTS]
-    endpoint_gb = {service: 0.0 for service in endpoints.interface}
+    api_endpoints = topology.api_endpoints
+    endpoint_gb = {service: 0.0 for service in topology.interface_endpoints}
     internet = gb_from_kb(traffic.internet_egress_kb_per_request * requests)
     internet += traffic.internet_egress_gb_per_month
     nat = internet
-    if "s3" not in endpoints.gateway:
+    if "s3" not in topology.gateway_endpoints:
         nat += traffic.s3_gb_per_month
-    if "dynamodb" not in endpoints.gateway:
+    if "dynamodb" not in topology.gateway_endpoints:
         nat += traffic.dynamodb_gb_per_month
     if api_endpoints:
         for service in api_endpoints:
@@ -148,18 +126,16 @@ def network_volumes(env: Environment, requests: float, node_launches: float) -> 
     else:
         nat += traffic.aws_api_gb_per_month
     image_gb = traffic.image_pull_gb_per_node * node_launches
-    if endpoints.has_ecr:
+    if topology.image_pulls_in_vpc:
         endpoint_gb["ecr.dkr"] += image_gb
     else:
         nat += image_gb
-    mode = env.network.nat_gateways
-    if mode == "none":
+    if not topology.has_nat:
         nat = internet = 0.0
-    zones = env.availability_zones
     return NetworkVolumes(
         nat_gb=nat,
         nat_internet_gb=internet,
-        nat_cross_az_gb=nat * (zones - 1) / zones if mode == "single" else 0.0,
+        nat_cross_az_gb=topology.nat_cross_az_gb(nat),
         endpoint_gb=endpoint_gb,
         internet_out_gb=gb_from_kb(traffic.response_kb_per_request * requests) + internet,
         inter_az_gb=gb_from_kb(traffic.inter_az_kb_per_request * requests),
@@ -189,7 +165,7 @@ def environment_usage(
     scenario: Scenario, name: str, catalog: PriceCatalog, month: int = 1
 ) -> EnvironmentUsage:
     """Demand, cluster, traffic and storage of environment ``name`` in month ``month``."""
-    from innovate_sim.aws.demand import DemandCurve  # numpy; only needed with demand
+    from innovate_sim.workload.demand import DemandCurve  # numpy; only needed with demand
 
     env = scenario.environments[name]
     start_h, end_h = month_window_h(month)
@@ -212,7 +188,7 @@ def environment_usage(
         requests=requests,
         mean_rps=mean_rps,
         plan=plan,
-        network=network_volumes(env, requests, len(plan.nodes)),
+        network=network_volumes(env, Topology.of(name, env), requests, len(plan.nodes)),
         storage_gb=storage_gb,
     )
 
@@ -236,19 +212,17 @@ def _environment_resources(
         if role == "shared-services":
             out.append(FreeService(account, name, "argocd"))
     net = usage.network
-    mode = env.network.nat_gateways
-    zones = env.availability_zones
-    if mode != "none":
-        gateways = zones if mode == "per_az" else 1
-        out.extend(
-            NatGateway(account, name, zone, net.nat_gb / gateways) for zone in range(gateways)
-        )
-        out.append(PublicIpv4(account, name, "nat-gateway", gateways))
-        if mode == "single":
-            out.append(InterAzTransfer(account, name, "to-single-nat-gateway", net.nat_cross_az_gb))
-    for service in env.network.endpoints.interface:
+    topology = Topology.of(name, env)
+    zones = topology.zones
+    gateways = topology.nat_zones
+    if gateways:
+        out.extend(NatGateway(account, name, zone, net.nat_gb / len(gateways)) for zone in gateways)
+        out.append(PublicIpv4(account, name, "nat-gateway", len(gateways)))
+    if topology.nat is NatPlacement.SINGLE:
+        out.append(InterAzTransfer(account, name, "to-single-nat-gateway", net.nat_cross_az_gb))
+    for service in topology.interface_endpoints:
         out.append(InterfaceEndpoint(account, name, service, zones, net.endpoint_gb[service]))
-    for gateway in env.network.endpoints.gateway:
+    for gateway in topology.gateway_endpoints:
         out.append(FreeService(account, name, "gateway-endpoint", f"vpc-endpoint/{gateway}"))
     if env.ingress is not None:
         ingress = env.ingress
@@ -338,7 +312,7 @@ def build_resources(
     carries_egress = [
         name
         for name, env in scenario.environments.items()
-        if env.ingress is not None or env.network.nat_gateways != "none"
+        if env.ingress is not None or env.network.nat_placement is not NatPlacement.NONE
     ]
     egress = dict(
         zip(

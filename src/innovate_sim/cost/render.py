@@ -12,15 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from innovate_sim.cost.components import CostComponent, CostEstimate
-from innovate_sim.pricing.render import format_usd
+from innovate_sim.formatting import format_unit_price, format_usd
 
 __all__ = ["render_estimate"]
 
 Format = Literal["table", "csv", "json"]
-
-
-def _money(usd: float) -> str:
-    return f"${usd:,.2f}"
 
 
 def _quantity(value: float) -> str:
@@ -50,8 +46,8 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
                 escape(line.component),
                 _quantity(line.quantity),
                 escape(line.unit),
-                format_usd(line.price.usd),
-                _money(line.monthly_usd),
+                format_unit_price(line.price.usd),
+                format_usd(line.monthly_usd),
             )
         subtotal = sum(line.monthly_usd for line in items)
         table.add_row(
@@ -61,11 +57,11 @@ def _account_table(account: str, lines: list[CostComponent]) -> Table:
             "",
             "",
             "",
-            f"[italic]{_money(subtotal)}[/italic]",
+            f"[italic]{format_usd(subtotal)}[/italic]",
         )
     table.add_section()
     total = sum(line.monthly_usd for line in lines)
-    table.add_row("[bold]total[/bold]", "", "", "", "", "", f"[bold]{_money(total)}[/bold]")
+    table.add_row("[bold]total[/bold]", "", "", "", "", "", f"[bold]{format_usd(total)}[/bold]")
     return table
 
 
@@ -82,7 +78,7 @@ def _print_tables(estimate: CostEstimate, console: Console) -> None:
     by_account = sorted(estimate.components, key=lambda c: c.account)
     for account, group in groupby(by_account, key=lambda c: c.account):
         console.print(_account_table(account, list(group)))
-    console.print(f"[bold]Grand total: {_money(estimate.total_usd)} per month[/bold]")
+    console.print(f"[bold]Grand total: {format_usd(estimate.total_usd)} per month[/bold]")
 
 
 def _json(estimate: CostEstimate) -> str:

@@ -1,6 +1,9 @@
-"""The simulation kernel: simpy with an hour clock, timers and recorders; nothing of AWS."""
+"""The simulation kernel: simpy with an hour clock, timers and a time-weighted recorder.
 
-from innovate_sim.engine.core import Interrupt, Simulation, Timer
-from innovate_sim.engine.recorders import EventLog, StateTime, TimeWeighted
+Nothing of AWS, pandas or matplotlib.
+"""
 
-__all__ = ["EventLog", "Interrupt", "Simulation", "StateTime", "TimeWeighted", "Timer"]
+from innovate_sim.engine.core import Simulation, Timer
+from innovate_sim.engine.recorders import TimeWeighted
+
+__all__ = ["Simulation", "TimeWeighted", "Timer"]

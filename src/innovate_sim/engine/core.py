@@ -1,7 +1,10 @@
-"""A thin layer over simpy: the clock in hours, cancellable timers, processes.
+r"""A thin layer over simpy: the clock in hours, cancellable timers, processes.
 
-The engine knows nothing of AWS, pandas or matplotlib; a test imports it in a
-fresh interpreter and checks that.
+Components of the model change state in callbacks that :class:`Timer`\ s run
+at their time; the failure processes are simpy processes that wait on
+timeouts. Only simpy's public API is used. The engine knows nothing of AWS,
+pandas or matplotlib; a test imports it in a fresh interpreter and checks
+that.
 """
 
 from __future__ import annotations
@@ -10,11 +13,24 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, URGENT
+from simpy.events import NORMAL, EventPriority
 
-__all__ = ["Interrupt", "Simulation", "Timer"]
+__all__ = ["Simulation", "Timer"]
 
-Interrupt = simpy.Interrupt
+
+class _CountingEnvironment(simpy.Environment):
+    """A simpy environment that counts the events it schedules."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduled = 0
+
+    def schedule(
+        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
+    ) -> None:
+        """Schedule ``event`` (see :meth:`simpy.Environment.schedule`) and count it."""
+        self.scheduled += 1
+        super().schedule(event, priority, delay)
 
 
 class Timer:
@@ -50,7 +66,7 @@ class Simulation:
     """
 
     def __init__(self, horizon_h: float) -> None:
-        self.env = simpy.Environment()
+        self.env = _CountingEnvironment()
         self.horizon_h = float(horizon_h)
 
     @property
@@ -58,25 +74,27 @@ class Simulation:
         """Current simulated time in hours."""
         return self.env.now
 
-    def at(self, time_h: float, callback: Callable[[], None], *, urgent: bool = False) -> Timer:
+    @property
+    def events_scheduled(self) -> int:
+        """Events scheduled so far (timers, process steps, the stop at the horizon)."""
+        return self.env.scheduled
+
+    def at(self, time_h: float, callback: Callable[[], None]) -> Timer:
         """Run ``callback`` at absolute time ``time_h`` (not before now)."""
         delay = max(0.0, time_h - self.env.now)
-        return self.after(delay, callback, urgent=urgent)
+        return self.after(delay, callback)
 
-    def after(self, delay_h: float, callback: Callable[[], None], *, urgent: bool = False) -> Timer:
+    def after(self, delay_h: float, callback: Callable[[], None]) -> Timer:
         """Run ``callback`` after ``delay_h`` hours; returns a cancellable :class:`Timer`.
+
+        Callbacks due at the same time run in the order they were scheduled.
 
         Args:
             delay_h: delay in hours (>= 0).
             callback: called with no arguments.
-            urgent: run before ordinary events scheduled for the same time.
         """
         timer = Timer(self.env.now + delay_h, callback)
-        event = simpy.Event(self.env)
-        event.callbacks.append(timer._fire)  # type: ignore[union-attr]
-        event._ok = True
-        event._value = None
-        self.env.schedule(event, priority=URGENT if urgent else NORMAL, delay=delay_h)
+        self.env.timeout(delay_h).callbacks.append(timer._fire)  # type: ignore[union-attr]
         return timer
 
     def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:

@@ -1,16 +1,12 @@
-"""Recorders that observe a model from outside: time-weighted values and events.
+"""A recorder that observes a model from outside: the integral of a piecewise-constant value.
 
-Recording is attached to the model, never written into its logic; what a
-replication keeps is bounded (no per-event history unless asked for).
+Recording is attached to the model, never written into its logic
+(:mod:`innovate_sim.metrics` builds its recorders on this one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import dataclass, field
-from typing import Any
-
-__all__ = ["EventLog", "StateTime", "TimeWeighted"]
+__all__ = ["TimeWeighted"]
 
 
 class TimeWeighted:
@@ -44,45 +40,3 @@ class TimeWeighted:
         """Time-average over [start, end]."""
         span = end_h - self.start_h
         return self.close(end_h) / span if span > 0 else self.value
-
-
-class StateTime:
-    """Hours spent in each state of a component."""
-
-    __slots__ = ("_since_h", "hours", "state")
-
-    def __init__(self, start_h: float, state: Hashable) -> None:
-        self.state = state
-        self._since_h = start_h
-        self.hours: dict[Hashable, float] = {}
-
-    def enter(self, now_h: float, state: Hashable) -> None:
-        """The component enters ``state`` at ``now_h``."""
-        self.hours[self.state] = self.hours.get(self.state, 0.0) + now_h - self._since_h
-        self.state = state
-        self._since_h = now_h
-
-    def close(self, end_h: float) -> dict[Hashable, float]:
-        """Hours per state up to ``end_h``."""
-        self.enter(end_h, self.state)
-        return dict(self.hours)
-
-
-@dataclass
-class EventLog:
-    """A bounded log of ``(time_h, name, details)`` records.
-
-    Attributes:
-        capacity: records kept at most; later ones are counted, not kept.
-    """
-
-    capacity: int = 0
-    records: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
-    dropped: int = 0
-
-    def record(self, time_h: float, name: str, **details: Any) -> None:
-        """Append a record if there is room."""
-        if len(self.records) < self.capacity:
-            self.records.append((time_h, name, details))
-        else:
-            self.dropped += 1

@@ -6,7 +6,8 @@ from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import simulate
 from innovate_sim.experiments.stats import CI_METHOD, Estimate, estimate
 from innovate_sim.experiments.sweep import SweepResult, sweep
-from innovate_sim.experiments.variants import Preset, SweepPlan, load_sweep
+from innovate_sim.experiments.sweep_file import SweepPlan, load_sweep
+from innovate_sim.experiments.variants import Preset
 
 __all__ = [
     "CI_METHOD",

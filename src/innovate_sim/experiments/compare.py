@@ -20,7 +20,6 @@ from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import Progress, simulate
 from innovate_sim.experiments.stats import estimate
 from innovate_sim.scenario import Scenario
-from innovate_sim.units import MINUTES_PER_YEAR
 
 __all__ = ["Comparison", "compare", "paired_differences"]
 
@@ -36,7 +35,7 @@ class Comparison:
 
 def _per_replication(result: SimulationResult) -> pd.DataFrame:
     """Long table: replication, environment, metric, unit, value."""
-    years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+    years = result.horizon_years
     rows = []
     for row in iter_rows(result.availability):
         env = row.environment

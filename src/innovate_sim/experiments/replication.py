@@ -14,8 +14,10 @@ from typing import Any
 
 from innovate_sim.aws.build import build_model
 from innovate_sim.cost.accrual import NodeUsage
+from innovate_sim.cost.observers import observe_costs
+from innovate_sim.metrics import observe
+from innovate_sim.metrics.timeline import TimelineRow
 from innovate_sim.scenario import Scenario
-from innovate_sim.units import HOURS_PER_MONTH
 
 __all__ = ["ReplicationOutcome", "run_replication"]
 
@@ -34,7 +36,7 @@ class ReplicationOutcome:
         lost_by_cause: (environment, cause, lost requests).
         monthly: (environment, month, demand requests, lost requests).
         nodes: node-hours by month and kind.
-        launches: node launches by (environment, month).
+        launches: node launches by (environment, month, AZ index).
         counters: component counts (failovers, Karpenter launches, HPA scalings …).
         timeline: per environment, rows of the service state at each change (if asked).
     """
@@ -48,20 +50,10 @@ class ReplicationOutcome:
     lost_by_cause: list[tuple[str, str, float]] = field(default_factory=list)
     monthly: list[tuple[str, int, float, float]] = field(default_factory=list)
     nodes: list[NodeUsage] = field(default_factory=list)
-    launches: dict[tuple[str, int], int] = field(default_factory=dict)
+    launches: dict[tuple[str, int, int], int] = field(default_factory=dict)
     counters: list[dict[str, Any]] = field(default_factory=list)
     allocation: list[tuple[str, int, str, float]] = field(default_factory=list)
-    timeline: dict[str, list[tuple[float, ...]]] | None = None
-
-
-def _split_months(start_h: float, end_h: float) -> list[tuple[int, float]]:
-    out = []
-    while end_h > start_h:
-        month = int(start_h // HOURS_PER_MONTH) + 1
-        boundary = min(end_h, month * HOURS_PER_MONTH)
-        out.append((month, boundary - start_h))
-        start_h = boundary
-    return out
+    timeline: dict[str, list[TimelineRow]] | None = None
 
 
 def run_replication(
@@ -75,7 +67,9 @@ def run_replication(
     started = time.perf_counter()
     outcome = ReplicationOutcome(replication)
     try:
-        model = build_model(scenario, seed, replication, timeline=timeline)
+        model = build_model(scenario, seed, replication)
+        recorders = observe(model, timeline=timeline)
+        costs = observe_costs(model)
         model.run()
     except Exception as exc:  # reported, not fatal (DESIGN §4.2)
         outcome.error = f"{type(exc).__name__}: {exc}\n" + "".join(
@@ -84,11 +78,12 @@ def run_replication(
         outcome.wall_time_s = time.perf_counter() - started
         return outcome
     horizon = scenario.horizon
-    outcome.events = next(model.sim.env._eid)  # events scheduled (simpy keeps a counter)
+    outcome.events = model.sim.events_scheduled
     if timeline:
         outcome.timeline = {}
     for name, env in model.environments.items():
-        recorder = env.recorder
+        recorder = recorders[name].availability
+        uptime = recorders[name].uptime
         counters: dict[str, Any] = {"environment": name}
         if env.database is not None:
             counters["rds_failovers"] = env.database.failovers
@@ -102,40 +97,11 @@ def run_replication(
         counters["control_plane_outages"] = env.control_plane.outages
         counters["az_outages"] = sum(z.outages for z in env.zones)
         outcome.counters.append(counters)
-        if env.cluster is not None:
-            cluster = env.cluster
-            lifetimes = list(cluster.lifetimes) + [
-                (node, node.launched_h, horizon) for node in cluster.nodes
-            ]
-            usage: dict[tuple[Any, ...], float] = {}
-            for node, start, end in lifetimes:
-                for month, hours in _split_months(start, min(end, horizon)):
-                    key = (
-                        month,
-                        node.pool.name,
-                        node.zone.index,
-                        node.itype.name,
-                        node.capacity_type,
-                        node.price_usd_per_hour,
-                    )
-                    usage[key] = usage.get(key, 0.0) + hours
-            outcome.nodes.extend(
-                NodeUsage(month, name, pool, zone, itype, capacity, price, hours)
-                for (month, pool, zone, itype, capacity, price), hours in usage.items()
-            )
-            cluster.close_allocation(horizon)
-            node_usd: dict[int, float] = {}
-            for (month, *_rest, price), hours in usage.items():
-                node_usd[month] = node_usd.get(month, 0.0) + price * hours
-            allocated: dict[int, float] = {}
-            for (workload, month), usd in sorted(cluster.allocation.items()):
-                outcome.allocation.append((name, month, workload, usd))
-                allocated[month] = allocated.get(month, 0.0) + usd
-            for month, usd in sorted(node_usd.items()):
-                outcome.allocation.append((name, month, "idle", usd - allocated.get(month, 0.0)))
-            for launched in cluster.launches:
-                month = int(launched // HOURS_PER_MONTH) + 1
-                outcome.launches[(name, month)] = outcome.launches.get((name, month), 0) + 1
+        if name in costs:
+            nodes, launches, allocation = costs[name].reduce(horizon)
+            outcome.nodes.extend(nodes)
+            outcome.launches.update(launches)
+            outcome.allocation.extend(allocation)
         if recorder is None:
             continue
         demand = recorder.demand_requests
@@ -153,8 +119,8 @@ def run_replication(
                 "degraded_min": recorder.degraded_h * 60.0,
                 "below_threshold_min": recorder.below_threshold_h * 60.0,
                 "incidents": len(recorder.incidents),
-                "egress_availability": env.egress_up_h / horizon,
-                "database_availability": env.database_up_h / horizon,
+                "egress_availability": uptime.egress_up_h / horizon,
+                "database_availability": uptime.database_up_h / horizon,
             }
         )
         for index, incident in enumerate(recorder.incidents):
@@ -179,7 +145,8 @@ def run_replication(
             (name, month + 1, recorder.demand_by_month[month], recorder.lost_by_month[month])
             for month in range(recorder.months)
         )
-        if env.timeline is not None and outcome.timeline is not None:
-            outcome.timeline[name] = list(env.timeline)
+        line = recorders[name].timeline
+        if line is not None and outcome.timeline is not None:
+            outcome.timeline[name] = list(line.rows)
     outcome.wall_time_s = time.perf_counter() - started
     return outcome

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
-from innovate_sim.experiments.stats import CI_METHOD, estimate
+from innovate_sim.experiments.stats import CI_METHOD, estimate, natural_range
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
@@ -46,12 +46,6 @@ TIMELINE_COLUMNS = [
 ]
 
 
-def _version() -> str:
-    from innovate_sim import __version__
-
-    return __version__
-
-
 class SimulationResult:
     """The outcome of :func:`innovate_sim.simulate`.
 
@@ -75,7 +69,7 @@ class SimulationResult:
         self.outcomes = outcomes
         self.wall_time_s = wall_time_s
         self.scenario_hash = scenario.content_hash()
-        self.package_version = _version()
+        self.package_version = __version__
         self.catalog_version = scenario_catalog(scenario).version
         self.confidence = scenario.simulation.confidence_level
 
@@ -285,7 +279,7 @@ class SimulationResult:
         """
         level = self.confidence if confidence is None else confidence
         rows = []
-        years = self.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+        years = self.horizon_years
         availability = self.availability
         for env, group in availability.groupby("environment", sort=False):
             metrics = {
@@ -301,26 +295,38 @@ class SimulationResult:
             }
             for (metric, unit), values in metrics.items():
                 rows.append(self._row(str(env), metric, unit, values.to_numpy(), level))
-        cost = self.costs
-        if not cost.empty:
-            totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
-            months = horizon_months(self.scenario)
-            for env, per_env in totals.groupby(level="environment", sort=False):
-                if env not in self.scenario.environments:
-                    continue  # organisation-wide lines (free services) count in "all"
-                mean_month = per_env.groupby(level="replication").sum() / months
-                rows.append(
-                    self._row(
-                        str(env), "monthly_cost_usd", "USD/month", mean_month.to_numpy(), level
-                    )
-                )
-            org = totals.groupby(level="replication").sum() / months
-            rows.append(self._row("all", "monthly_cost_usd", "USD/month", org.to_numpy(), level))
+        for env, per_replication in self.mean_monthly_cost().items():
+            rows.append(
+                self._row(env, "monthly_cost_usd", "USD/month", per_replication.to_numpy(), level)
+            )
         return pd.DataFrame(rows)
 
+    @property
+    def horizon_years(self) -> float:
+        """The simulated horizon in years (365-day), the divisor of every per-year figure."""
+        return self.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+
+    def mean_monthly_cost(self) -> dict[str, pd.Series]:
+        """Each replication's mean cost per 730-hour month, per environment and for ``"all"``.
+
+        Environments come in the order of the cost table, then ``"all"``, the
+        whole scenario; organisation-wide lines (free services) count only in
+        ``"all"``. Each Series is indexed by replication. Empty without cost rows.
+        """
+        cost = self.costs
+        if cost.empty:
+            return {}
+        totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
+        months = horizon_months(self.scenario)
+        out: dict[str, pd.Series] = {}
+        for env, per_env in totals.groupby(level="environment", sort=False):
+            if env in self.scenario.environments:
+                out[str(env)] = per_env.groupby(level="replication").sum() / months
+        out["all"] = totals.groupby(level="replication").sum() / months
+        return out
+
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
-        bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
-        est = estimate(values, level, bounds)
+        est = estimate(values, level, natural_range(unit))
         return {
             "environment": env,
             "metric": metric,
@@ -346,7 +352,3 @@ class SimulationResult:
             f"SimulationResult(scenario={self.scenario.name!r}, replications={self.replications}, "
             f"seed={self.seed}, hash={self.scenario_hash})"
         )
-
-
-def _nan_to_none(value: float) -> float | None:
-    return None if isinstance(value, float) and math.isnan(value) else value

@@ -1,9 +1,11 @@
 """Failure processes: outages arriving at random and repaired after a random time.
 
-A failure is a simpy process that interrupts what it breaks (STYLE: the SimPy
-machine shop): it waits for the next failure, takes the component down, waits
-for the repair and brings it back. Each process draws from its own named
-random stream, so adding a component never changes another's failure history.
+A failure is a simpy process (STYLE: the SimPy machine shop): it waits for the
+next failure, calls the component's ``fail``, waits for the repair and calls
+its ``repair``. The component changes state and notifies its listeners
+directly — nothing in the model waits in a process, so there is nothing to
+interrupt. Each process draws from its own named random stream, so adding a
+component never changes another's failure history.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def alternating_outages(
     mean_up = 1.0 / rate_per_h
     draw = stream.random
     log = math.log
-    timeout = sim.env.timeout
+    timeout = sim.timeout
 
     def run() -> Generator[Any, Any, None]:
         while True:
@@ -62,7 +64,7 @@ def poisson_events(
     mean_gap = 1.0 / rate_per_h
     draw = stream.random
     log = math.log
-    timeout = sim.env.timeout
+    timeout = sim.timeout
 
     def run() -> Generator[Any, Any, None]:
         while True:

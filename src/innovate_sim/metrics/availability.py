@@ -1,8 +1,9 @@
 """Request and time availability of one environment, integrated exactly between events.
 
-The model tells the recorder the environment's *service state* whenever it
-changes: whether the ALB has a healthy AZ and, for every workload on the
-request path, the share of its traffic that lands on working replicas (φ) and
+The recorder subscribes to the environment model
+(:meth:`AvailabilityRecorder.attach`), which tells it the *service state*
+whenever it changes: whether the ALB has a healthy AZ and, for every workload
+on the request path, the share of its traffic that lands on working replicas (φ) and
 their capacity (C, requests per second). For demand D the success fraction is
 
     S(D) = Π_w [1 − f_w (1 − min(φ_w, C_w / (f_w D)))]
@@ -27,86 +28,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from innovate_sim.aws.demand import DemandCurve
-from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR
+from innovate_sim.aws.environment import EnvironmentModel
+from innovate_sim.aws.service import ServiceState
+from innovate_sim.units import HOURS_PER_MONTH, SECONDS_PER_HOUR, months_spanned
+from innovate_sim.workload.demand import DemandCurve
 
-__all__ = ["AvailabilityRecorder", "Incident", "ServiceState", "WorkloadService"]
+__all__ = ["AvailabilityRecorder", "Incident"]
 
 _INF = math.inf
-
-
-@dataclass(frozen=True)
-class WorkloadService:
-    """What one request-path workload offers at an instant.
-
-    Attributes:
-        share: f, share of requests passing through the workload.
-        working_fraction: φ, share of its traffic that reaches working replicas.
-        capacity_rps: C, requests per second the working replicas can serve.
-        loss_causes: cause → share of its traffic lost to non-working replicas.
-        shortfall_cause: cause blamed for demand above capacity.
-    """
-
-    share: float
-    working_fraction: float
-    capacity_rps: float
-    loss_causes: tuple[tuple[str, float], ...] = ()
-    shortfall_cause: str = "capacity-shortfall"
-
-    @property
-    def saturation_rps(self) -> float:
-        """Environment demand above which this workload runs out of capacity."""
-        if self.working_fraction <= 0:
-            return _INF
-        return self.capacity_rps / (self.share * self.working_fraction)
-
-
-@dataclass(frozen=True)
-class ServiceState:
-    """The environment's service state between two events."""
-
-    alb_up: bool
-    alb_cause: str = ""
-    workloads: tuple[WorkloadService, ...] = ()
-
-    def saturation_rps(self) -> float:
-        """Lowest demand at which some workload saturates (∞ if none can)."""
-        return min((w.saturation_rps for w in self.workloads), default=_INF)
-
-    def success(self, demand_rps: float) -> float:
-        """Share of requests that succeed at demand ``demand_rps``."""
-        if not self.alb_up:
-            return 0.0
-        value = 1.0
-        for w in self.workloads:
-            if demand_rps > 0 and w.share > 0:
-                ok = min(w.working_fraction, w.capacity_rps / (w.share * demand_rps))
-            else:
-                ok = w.working_fraction
-            value *= 1.0 - w.share * (1.0 - ok)
-        return value
-
-    def loss_shares(self, demand_rps: float) -> dict[str, float]:
-        """Lost share of requests by cause at ``demand_rps`` (sums to 1 − success)."""
-        total = 1.0 - self.success(demand_rps)
-        if total <= 0:
-            return {}
-        if not self.alb_up:
-            return {self.alb_cause or "alb": total}
-        weights: dict[str, float] = {}
-        for w in self.workloads:
-            for cause, share in w.loss_causes:
-                weights[cause] = weights.get(cause, 0.0) + w.share * share
-            if demand_rps > 0 and w.share > 0:
-                excess = w.working_fraction - w.capacity_rps / (w.share * demand_rps)
-                if excess > 0:
-                    weights[w.shortfall_cause] = weights.get(w.shortfall_cause, 0.0) + (
-                        w.share * excess
-                    )
-        norm = sum(weights.values())
-        if norm <= 0:
-            return {"unknown": total}
-        return {cause: total * weight / norm for cause, weight in weights.items()}
 
 
 @dataclass
@@ -136,16 +65,13 @@ class AvailabilityRecorder:
         curve: the environment's demand.
         threshold: success share at which a moment counts as available.
         horizon_h: end of the replication.
-        keep_timeline: record (time, demand, capacity, success) at every change.
     """
 
-    def __init__(
-        self, curve: DemandCurve, threshold: float, horizon_h: float, keep_timeline: bool = False
-    ) -> None:
+    def __init__(self, curve: DemandCurve, threshold: float, horizon_h: float) -> None:
         self.curve = curve
         self.threshold = threshold
         self.horizon_h = horizon_h
-        self.months = max(1, math.ceil(horizon_h / HOURS_PER_MONTH - 1e-9))
+        self.months = months_spanned(horizon_h)
         self.demand_by_month = [0.0] * self.months
         self.lost_by_month = [0.0] * self.months
         self.below_threshold_h = 0.0
@@ -156,26 +82,31 @@ class AvailabilityRecorder:
         self.state = ServiceState(alb_up=True)
         self._since_h = 0.0
         self._open: Incident | None = None
-        self.timeline: list[tuple[float, float, float, float]] | None = (
-            [] if keep_timeline else None
-        )
 
-    # -- interface used by the model ------------------------------------------------------------
+    @classmethod
+    def attach(cls, env: EnvironmentModel, threshold: float) -> AvailabilityRecorder:
+        """Record environment ``env`` (which has demand) until its horizon."""
+        assert env.curve is not None
+        recorder = cls(env.curve, threshold, env.sim.horizon_h)
+        env.on_service_state.append(recorder.update)
+        env.on_data_loss.append(recorder.mark_rpo)
+        env.on_finish.append(recorder.close)
+        return recorder
+
+    # -- what the environment tells it ----------------------------------------------------------
 
     def update(self, now_h: float, state: ServiceState) -> None:
         """Close the interval since the last change and switch to ``state``."""
         self._integrate(self._since_h, min(now_h, self.horizon_h))
         self.state = state
         self._since_h = now_h
-        if self.timeline is not None:
-            demand = self.curve.rps(now_h)
-            capacity = min(
-                (w.capacity_rps / w.share for w in state.workloads if w.share > 0), default=0.0
-            )
-            self.timeline.append((now_h, demand, capacity, state.success(demand)))
 
-    def close(self) -> None:
-        """Integrate up to the horizon and close an open incident there."""
+    def close(self, end_h: float | None = None) -> None:
+        """Integrate up to the horizon and close an open incident there.
+
+        Args:
+            end_h: the time the run ended (the horizon; accepted for ``on_finish``).
+        """
         self._integrate(self._since_h, self.horizon_h)
         self._since_h = self.horizon_h
         if self._open is not None:

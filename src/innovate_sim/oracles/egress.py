@@ -20,11 +20,11 @@ from __future__ import annotations
 from typing import Literal
 
 from innovate_sim.oracles._checks import check_availability, check_count
+from innovate_sim.scenario.network import NatPlacement
 
 __all__ = ["NatMode", "egress_availability", "per_az_egress_fraction"]
 
-NatMode = Literal["per_az", "single", "none"]
-_MODES = ("per_az", "single", "none")
+NatMode = Literal["per_az", "single", "none"] | NatPlacement
 
 
 def egress_availability(az_a: float, nat_a: float, n_az: int, mode: NatMode) -> float:
@@ -40,7 +40,7 @@ def egress_availability(az_a: float, nat_a: float, n_az: int, mode: NatMode) -> 
         nat_a: availability of one NAT Gateway from its own failures (on top
             of its AZ's outages), a fraction in [0, 1].
         n_az: number of AZs the environment spans, >= 1.
-        mode: ``"per_az"``, ``"single"`` or ``"none"``.
+        mode: ``"per_az"``, ``"single"`` or ``"none"`` (or a :class:`NatPlacement`).
 
     Returns:
         The long-run fraction of time some AZ can reach the internet.
@@ -49,10 +49,10 @@ def egress_availability(az_a: float, nat_a: float, n_az: int, mode: NatMode) -> 
         ValueError: an availability outside [0, 1], ``n_az`` < 1 or an
             unknown mode.
     """
-    az, nat, n = _check(az_a, nat_a, n_az, mode)
-    if mode == "per_az":
+    az, nat, n, placement = _check(az_a, nat_a, n_az, mode)
+    if placement is NatPlacement.PER_AZ:
         return 1.0 - (1.0 - az * nat) ** n
-    if mode == "single":
+    if placement is NatPlacement.SINGLE:
         return az * nat
     return 0.0
 
@@ -73,7 +73,7 @@ def per_az_egress_fraction(az_a: float, nat_a: float, n_az: int, mode: NatMode) 
         nat_a: availability of one NAT Gateway from its own failures (on top
             of its AZ's outages), a fraction in [0, 1].
         n_az: number of AZs the environment spans, >= 1.
-        mode: ``"per_az"``, ``"single"`` or ``"none"``.
+        mode: ``"per_az"``, ``"single"`` or ``"none"`` (or a :class:`NatPlacement`).
 
     Returns:
         The expected fraction of AZs with egress, in [0, 1].
@@ -82,19 +82,25 @@ def per_az_egress_fraction(az_a: float, nat_a: float, n_az: int, mode: NatMode) 
         ValueError: an availability outside [0, 1], ``n_az`` < 1 or an
             unknown mode.
     """
-    az, nat, n = _check(az_a, nat_a, n_az, mode)
-    if mode == "per_az":
+    az, nat, n, placement = _check(az_a, nat_a, n_az, mode)
+    if placement is NatPlacement.PER_AZ:
         return az * nat
-    if mode == "single":
+    if placement is NatPlacement.SINGLE:
         return az * nat * (1.0 + (n - 1) * az) / n
     return 0.0
 
 
-def _check(az_a: float, nat_a: float, n_az: int, mode: str) -> tuple[float, float, int]:
-    if mode not in _MODES:
-        raise ValueError(f"mode must be one of {', '.join(map(repr, _MODES))}; got {mode!r}")
+def _check(
+    az_a: float, nat_a: float, n_az: int, mode: NatMode
+) -> tuple[float, float, int, NatPlacement]:
+    try:
+        placement = NatPlacement(mode)
+    except ValueError:
+        valid = ", ".join(repr(p.value) for p in NatPlacement)
+        raise ValueError(f"mode must be one of {valid}; got {mode!r}") from None
     return (
         check_availability("az_a", az_a),
         check_availability("nat_a", nat_a),
         check_count("n_az", n_az),
+        placement,
     )

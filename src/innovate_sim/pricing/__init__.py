@@ -27,6 +27,7 @@ from innovate_sim.pricing.instances import (
     spot_interruption_rate_per_hour,
 )
 from innovate_sim.pricing.price import OVERRIDE_SOURCE, CatalogInputError, Discounts, Price
+from innovate_sim.pricing.settings import PricedScenario, scenario_catalog
 
 __all__ = [
     "OVERRIDE_SOURCE",
@@ -39,10 +40,12 @@ __all__ = [
     "InstanceType",
     "Price",
     "PriceCatalog",
+    "PricedScenario",
     "RdsDeployment",
     "SourceRef",
     "SupportStatus",
     "available_regions",
     "load_catalog",
+    "scenario_catalog",
     "spot_interruption_rate_per_hour",
 ]

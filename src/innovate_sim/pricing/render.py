@@ -9,10 +9,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from innovate_sim.formatting import format_unit_price
 from innovate_sim.pricing.catalog import PriceCatalog
 from innovate_sim.pricing.price import Price
 
-__all__ = ["format_usd", "render_catalog", "short_source"]
+__all__ = ["render_catalog", "short_source"]
 
 _GITHUB = re.compile(r"^github (?P<repo>[\w.-]+/[\w.-]+) (?P<path>\S+)(?: @(?P<commit>[0-9a-f]+))?")
 _URL = re.compile(r"^https?://(?:www\.)?(?P<host>[^/\s]+)(?P<path>/\S*)?")
@@ -41,21 +42,11 @@ def short_source(source: str) -> str:
     return text
 
 
-def format_usd(usd: float) -> str:
-    """Format a unit price: ``$0.045``, ``$0.50``, ``$5.00``, ``$0.0004``, ``$0``."""
-    if usd == 0:
-        return "$0"
-    if usd >= 1:
-        return f"${usd:,.2f}"
-    digits = f"{usd:.6f}".rstrip("0")
-    decimals = max(2, len(digits.partition(".")[2]))
-    return f"${usd:.{decimals}f}"
-
-
 def _usd_cell(price: Price) -> str:
     if price.discount:
-        return f"{format_usd(price.usd)} (list {format_usd(price.list_usd)}, -{price.discount:.0%})"
-    return format_usd(price.usd)
+        listed = format_unit_price(price.list_usd)
+        return f"{format_unit_price(price.usd)} (list {listed}, -{price.discount:.0%})"
+    return format_unit_price(price.usd)
 
 
 def render_catalog(cat: PriceCatalog, console: Console | None = None) -> None:

@@ -5,6 +5,7 @@ This package only reads results; it never simulates.
 
 from __future__ import annotations
 
+from innovate_sim.experiments.stats import mean_ci
 from innovate_sim.reporting.plots import (
     NothingToPlotError,
     plot_availability_distribution,
@@ -17,7 +18,6 @@ from innovate_sim.reporting.plots import (
     plot_static_bill,
     plot_timeline,
 )
-from innovate_sim.reporting.stats import mean_ci
 
 __all__ = [
     "NothingToPlotError",

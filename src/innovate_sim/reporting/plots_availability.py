@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from innovate_sim.experiments.stats import NON_NEGATIVE, PERCENT_RANGE, mean_ci
 from innovate_sim.reporting.plots_common import (
     NothingToPlotError,
     as_frame,
@@ -16,7 +17,6 @@ from innovate_sim.reporting.plots_common import (
     new_axes,
     require_columns,
 )
-from innovate_sim.reporting.stats import mean_ci
 from innovate_sim.reporting.style import cause_colour, environment_colour, percent_formatter
 from innovate_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, parse_percent
 
@@ -107,7 +107,7 @@ def plot_availability_distribution(
             linewidth=0.6,
             label=f"{env}: {values.size} replications",
         )
-        mean, low, high = mean_ci(values, confidence)
+        mean, low, high = mean_ci(values, confidence, PERCENT_RANGE)
         spread = high - low if math.isfinite(low) else float(np.ptp(values))
         ax.axvline(mean, color=colour, linewidth=2.0, label=f"mean {_percent_text(mean, spread)}")
         if math.isfinite(low):
@@ -215,7 +215,7 @@ def plot_downtime_by_cause(
                 "availability table; pass the availability of the same run"
             )
         per_year = minutes.reindex(horizon.index, fill_value=0.0) * (HOURS_PER_YEAR / horizon)
-        mean, low, high = mean_ci(per_year.to_numpy(float), confidence)
+        mean, low, high = mean_ci(per_year.to_numpy(float), confidence, NON_NEGATIVE)
         label = f"{cause} ({env})" if several else str(cause)
         rows.append((label, str(cause), mean, low, high, len(horizon)))
     rows.sort(key=lambda row: row[2])  # largest at the top of a barh

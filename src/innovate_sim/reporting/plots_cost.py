@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from innovate_sim.experiments.stats import NON_NEGATIVE, mean_ci
+from innovate_sim.formatting import format_usd
 from innovate_sim.reporting.plots_common import as_frame, filter_rows, new_axes, require_columns
-from innovate_sim.reporting.stats import mean_ci
-from innovate_sim.reporting.style import colour_for, format_usd, usd_formatter
+from innovate_sim.reporting.style import colour_for, usd_formatter
 
 __all__ = ["plot_cost_growth", "plot_monthly_cost", "plot_static_bill"]
 
@@ -41,7 +41,10 @@ def _monthly_totals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _interval_rows(totals: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    rows = [mean_ci(totals.loc[month].to_numpy(float), confidence) for month in totals.index]
+    rows = [
+        mean_ci(totals.loc[month].to_numpy(float), confidence, NON_NEGATIVE)
+        for month in totals.index
+    ]
     return pd.DataFrame(rows, index=totals.index, columns=["mean", "low", "high"])
 
 
@@ -236,7 +239,7 @@ def plot_static_bill(
     ax.barh(positions, values, color=[colour_for(by, name) for name in totals.index])
     for y, value in zip(positions, values, strict=True):
         ax.annotate(
-            format_usd(value),
+            format_usd(value, decimals=None),
             (max(value, 0.0), y),
             xytext=(4, 0),
             textcoords="offset points",
@@ -252,7 +255,7 @@ def plot_static_bill(
     ax.set_ylabel(by.capitalize())
     ax.set_title(
         f"Static monthly bill by {by} — {_scope(environment, account)}: "
-        f"{format_usd(total) if math.isfinite(total) else 'n/a'}/month"
+        f"{format_usd(total, decimals=None)}/month"
     )
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)

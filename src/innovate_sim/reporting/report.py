@@ -18,9 +18,9 @@ backend change), so nothing is left open.
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ from matplotlib.figure import Figure as MplFigure
 from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
+from innovate_sim.experiments.stats import NON_NEGATIVE, estimate
+from innovate_sim.formatting import format_interval, format_value
 from innovate_sim.reporting.assumptions import (
     applicable_defaults,
     compact_places,
@@ -119,22 +121,9 @@ def report_blocks(result: Any) -> list[Block]:
 # -- formatting -----------------------------------------------------------------------------------
 
 
-def _fmt(value: Any, unit: str) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    if unit == "fraction":
-        return f"{value * 100:.4f}%"
-    if unit.startswith("USD"):
-        return f"${value:,.2f}"
-    if unit == "requests":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
 def _ci(low: Any, high: Any, unit: str, n: int) -> str:
-    if n < 2 or low is None or not math.isfinite(float(low)):
-        return f"undefined (n={n})"
-    return f"{_fmt(float(low), unit)} – {_fmt(float(high), unit)}"
+    fmt = partial(format_value, unit=unit)
+    return format_interval(low if n >= 2 else None, high, fmt, f"undefined (n={n})")
 
 
 def _png(draw: Callable[[Axes], Any], size: tuple[float, float]) -> bytes:
@@ -247,9 +236,9 @@ def _key_figures(result: Any) -> list[Block]:
             [
                 str(row.environment),
                 f"{row.metric} ({row.unit})",
-                _fmt(row.mean, row.unit),
+                format_value(row.mean, row.unit),
                 _ci(row.ci_low, row.ci_high, row.unit, n),
-                f"{_fmt(row.p5, row.unit)} – {_fmt(row.p95, row.unit)}",
+                f"{format_value(row.p5, row.unit)} – {format_value(row.p95, row.unit)}",
             ]
         )
     columns = ["environment", "metric", "mean", level, "p5 – p95 of replications"]
@@ -386,8 +375,8 @@ def _cost(result: Any) -> list[Block]:
         cells = [str(account), str(env)]
         for month in dict.fromkeys((first, last)):
             values = group[group["month"] == month]["usd"].to_numpy(float)
-            est = _estimate(values, level)
-            cells += [_fmt(est.mean, "USD"), _ci(est.ci_low, est.ci_high, "USD", est.n)]
+            est = estimate(values, level, NON_NEGATIVE)
+            cells += [format_value(est.mean, "USD"), _ci(est.ci_low, est.ci_high, "USD", est.n)]
         if first == last:
             cells += ["", ""]
         rows.append(cells)
@@ -427,12 +416,6 @@ def _cost(result: Any) -> list[Block]:
         _figure("cost_growth", "Total monthly cost over the forecast", growth, (9.0, 4.5))
     )
     return blocks
-
-
-def _estimate(values: Any, level: float) -> Any:
-    from innovate_sim.experiments.stats import estimate
-
-    return estimate(values, level)
 
 
 def _assumptions(result: Any) -> list[Block]:

@@ -7,7 +7,6 @@ It reads results only.
 
 from __future__ import annotations
 
-import math
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,27 +14,16 @@ from typing import Any
 from matplotlib.axes import Axes
 
 from innovate_sim._frames import iter_rows
+from innovate_sim.formatting import format_value
 from innovate_sim.reporting.plots_sensitivity import plot_interval_split, plot_tornado
 from innovate_sim.reporting.report import figure_block, write_blocks
 from innovate_sim.reporting.templates import Block, Heading, Items, Paragraph, Table
 
 __all__ = [
-    "format_output_value",
     "sensitivity_blocks",
     "uncertainty_blocks",
     "write_uncertainty_report",
 ]
-
-
-def format_output_value(value: float, unit: str) -> str:
-    """A forecast value in its unit (availability as a percentage, USD with a dollar sign)."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    if unit == "fraction":
-        return f"{value * 100:.4f}%"
-    if unit.startswith("USD"):
-        return f"${value:,.2f}"
-    return f"{value:,.2f}"
 
 
 def _ci(value: float, low: float, high: float) -> str:
@@ -161,10 +149,10 @@ def uncertainty_blocks(result: Any, confidence: float | None = None) -> list[Blo
     rows = [
         [
             row.label,
-            format_output_value(row.mean, row.unit),
-            f"{format_output_value(row.low, row.unit)} – {format_output_value(row.high, row.unit)}",
-            format_output_value(row.input_sd, row.unit if row.unit != "fraction" else "fraction"),
-            format_output_value(row.monte_carlo_sd, row.unit),
+            format_value(row.mean, row.unit),
+            f"{format_value(row.low, row.unit)} – {format_value(row.high, row.unit)}",
+            format_value(row.input_sd, row.unit),
+            format_value(row.monte_carlo_sd, row.unit),
             f"{row.input_share * 100:.0f}%",
         ]
         for row in iter_rows(result.summary())
@@ -189,7 +177,7 @@ def uncertainty_blocks(result: Any, confidence: float | None = None) -> list[Blo
         prob_rows = [
             [
                 row.target,
-                format_output_value(row.threshold, row.unit),
+                format_value(row.threshold, row.unit),
                 f"{row.probability * 100:.0f}% [{row.probability_low * 100:.0f}%, "
                 f"{row.probability_high * 100:.0f}%]",
                 row.verdict,

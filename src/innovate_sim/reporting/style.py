@@ -16,6 +16,8 @@ import zlib
 
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from innovate_sim.formatting import format_usd_short
+
 __all__ = [
     "ACCOUNT_COLOURS",
     "CAUSE_COLOURS",
@@ -26,7 +28,6 @@ __all__ = [
     "cause_colour",
     "colour_for",
     "environment_colour",
-    "format_usd",
     "hour_of_day_formatter",
     "percent_formatter",
     "service_colour",
@@ -172,31 +173,8 @@ def colour_for(kind: str, name: object) -> str:
     return lookup(name)
 
 
-def format_usd(value: float, decimals: int | None = None) -> str:
-    """Format US dollars for a label: ``$1,234``, ``$12.50``, ``−$30``.
-
-    Args:
-        value: amount in USD.
-        decimals: digits after the point; by default 2 below $100, else 0.
-    """
-    if not math.isfinite(value):
-        return "n/a"
-    if decimals is None:
-        decimals = 2 if abs(value) < 100 else 0
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.{decimals}f}"
-
-
 def _usd_tick(value: float, _pos: object = None) -> str:
-    magnitude = abs(value)
-    sign = "−" if value < 0 else ""
-    if magnitude >= 1e6:
-        return f"{sign}${magnitude / 1e6:g}M"
-    if magnitude >= 1e4:
-        return f"{sign}${magnitude / 1e3:g}k"
-    return (
-        f"{sign}${magnitude:,.0f}" if magnitude >= 10 or magnitude == 0 else f"{sign}${magnitude:g}"
-    )
+    return format_usd_short(value)
 
 
 def usd_formatter() -> FuncFormatter:

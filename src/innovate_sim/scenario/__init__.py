@@ -25,7 +25,7 @@ from innovate_sim.scenario.environment import Demand, Environment, Spike, Trace
 from innovate_sim.scenario.failures import ChaosEvent, FailureProcess, Failures
 from innovate_sim.scenario.loader import load_scenario, scenario_from_dict, scenario_json_schema
 from innovate_sim.scenario.model import Account, PricingSettings, Scenario, Targets
-from innovate_sim.scenario.network import Endpoints, Ingress, Network, Traffic
+from innovate_sim.scenario.network import Endpoints, Ingress, NatPlacement, Network, Traffic
 
 __all__ = [
     "DEFAULTS",
@@ -49,6 +49,7 @@ __all__ = [
     "Karpenter",
     "Lognormal",
     "Maintenance",
+    "NatPlacement",
     "Network",
     "NodePool",
     "PricingSettings",

@@ -1,14 +1,19 @@
-"""Scenario rules that need the price catalog: region, RDS classes, instance types, overrides."""
+"""Scenario rules that need the price catalog: region, RDS classes, instance types, overrides.
+
+They run after parsing (:func:`innovate_sim.scenario.load_scenario` calls
+:func:`check_against_catalog` on the parsed scenario), not inside a pydantic
+validator, so the scenario model itself never reaches into the catalog.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from innovate_sim.errors import PriceNotFound, RegionNotSupported
+from innovate_sim.pricing import PriceCatalog, available_regions, load_catalog
 from innovate_sim.scenario.base import located, suggest
 
 if TYPE_CHECKING:
-    from innovate_sim.pricing import PriceCatalog
     from innovate_sim.scenario.environment import Environment
     from innovate_sim.scenario.model import Scenario
 
@@ -17,8 +22,6 @@ __all__ = ["check_against_catalog", "pool_instance_types"]
 
 def check_against_catalog(scenario: Scenario) -> None:
     """Raise a located error for anything the catalog of the scenario's region cannot price."""
-    from innovate_sim.pricing import available_regions, load_catalog
-
     try:
         catalog = load_catalog(scenario.region)
     except RegionNotSupported:

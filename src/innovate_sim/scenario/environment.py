@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from innovate_sim.scenario.base import ScenarioModel, located
 from innovate_sim.scenario.cluster import Cluster, Workload
 from innovate_sim.scenario.database import Database
-from innovate_sim.scenario.network import Ingress, Network
+from innovate_sim.scenario.network import Ingress, NatPlacement, Network
 from innovate_sim.scenario.types import Duration, Fraction, Name, Percent
 from innovate_sim.scenario.uncertain import UncertainNumber
 
@@ -136,7 +136,7 @@ class Environment(ScenarioModel):
             raise ValueError("workloads need a cluster")
         if (
             self.cluster is not None
-            and self.network.nat_gateways == "none"
+            and self.network.nat_placement is NatPlacement.NONE
             and not self.network.endpoints.has_ecr
         ):
             raise located(
@@ -183,7 +183,7 @@ class Environment(ScenarioModel):
                 (*where, "needs"),
                 f"workload {name!r} needs a database but the environment has none",
             )
-        if "egress" in workload.needs and self.network.nat_gateways == "none":
+        if "egress" in workload.needs and self.network.nat_placement is NatPlacement.NONE:
             raise located(
                 (*where, "needs"),
                 f"workload {name!r} needs internet egress but network.nat_gateways is 'none'",

@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario.base import LocatedError
+from innovate_sim.scenario.catalog_checks import check_against_catalog
 from innovate_sim.scenario.model import Scenario
 
 __all__ = ["load_scenario", "scenario_from_dict", "scenario_json_schema"]
@@ -310,10 +311,17 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scena
 
 
 def _validate(data: dict[str, Any], origins: Origins, source: str) -> Scenario:
+    """Parse, then check what the parsed scenario names against the price catalog."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _scenario_error(exc, origins, source) from None
+    try:
+        check_against_catalog(scenario)
+    except LocatedError as exc:
+        where, message = _problem(exc.loc, str(exc), origins, source)
+        raise ScenarioError(f"{where}: {message}", [(where, message)]) from None
+    return scenario
 
 
 def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> ScenarioError:
@@ -336,9 +344,7 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         elif isinstance(cause, ValueError):
             message = str(cause)
         message = _explain(error["type"], message, error, loc)
-        file, line = _origin(loc, origins, source)
-        where = f"{file}:{line}" if line else file
-        problems.append((f"{where}: {_field(loc)}", message))
+        problems.append(_problem(loc, message, origins, source))
     seen: set[tuple[str, str]] = set()
     unique = []
     for problem in problems:
@@ -349,6 +355,13 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
     if len(unique) > 8:
         lines.append(f"… and {len(unique) - 8} more problems")
     return ScenarioError("\n".join(lines), unique)
+
+
+def _problem(loc: Path_, message: str, origins: Origins, source: str) -> tuple[str, str]:
+    """``("file:line: field", message)`` for a problem at ``loc``."""
+    file, line = _origin(loc, origins, source)
+    where = f"{file}:{line}" if line else file
+    return f"{where}: {_field(loc)}", message
 
 
 def _is_union_tag(part: str | int) -> bool:

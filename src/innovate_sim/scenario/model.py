@@ -13,6 +13,7 @@ from innovate_sim.scenario.base import located as _at
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
+from innovate_sim.scenario.network import NatPlacement
 from innovate_sim.scenario.types import Duration, Fraction, Money, Name, PositiveDuration
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
@@ -174,9 +175,6 @@ class Scenario(ScenarioModel):
                     f"{key!r} is neither an environment nor an account; "
                     f"environments: {', '.join(self.environments) or 'none'}",
                 )
-        from innovate_sim.scenario.catalog_checks import check_against_catalog
-
-        check_against_catalog(self)
         return self
 
     def _check_chaos(self, index: int, event: ChaosEvent) -> None:
@@ -199,16 +197,12 @@ class Scenario(ScenarioModel):
         needs_duration = event.fail in ("az", "nat-gateway", "eks-control-plane", "region")
         if needs_duration and event.duration is None:
             raise _at(where, f"a '{event.fail}' event needs 'for' (how long it lasts)")
-        if event.fail == "nat-gateway" and env.network.nat_gateways == "none":
+        if event.fail == "nat-gateway" and env.network.nat_placement is NatPlacement.NONE:
             raise _at((*where, "fail"), "the environment has no NAT Gateway")
         if event.fail.startswith("rds") and env.database is None:
             raise _at((*where, "fail"), "the environment has no database")
         if event.fail in ("node", "spot-interruption", "eks-control-plane") and env.cluster is None:
             raise _at((*where, "fail"), "the environment has no cluster")
-
-    def environment_account(self, environment: str) -> str:
-        """The account an environment belongs to."""
-        return self.environments[environment].account
 
     def content_hash(self) -> str:
         """A short, stable hash of the validated content (not of the file's formatting)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from enum import Enum
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -17,6 +18,7 @@ __all__ = [
     "Endpoints",
     "HealthCheck",
     "Ingress",
+    "NatPlacement",
     "Network",
     "Traffic",
     "Waf",
@@ -107,6 +109,17 @@ class Traffic(ScenarioModel):
     """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
 
 
+class NatPlacement(Enum):
+    """Where an environment's NAT Gateways are: the typed form of ``network.nat_gateways``."""
+
+    PER_AZ = "per_az"
+    """One NAT Gateway in each AZ; each AZ routes through its own."""
+    SINGLE = "single"
+    """One NAT Gateway in the first AZ, shared by every AZ."""
+    NONE = "none"
+    """No NAT Gateway: no internet egress from private subnets."""
+
+
 class Network(ScenarioModel):
     """The environment's VPC: NAT Gateways, VPC endpoints and traffic figures."""
 
@@ -114,6 +127,11 @@ class Network(ScenarioModel):
     """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
     endpoints: Endpoints = Field(default_factory=Endpoints)
     traffic: Traffic = Field(default_factory=Traffic)
+
+    @property
+    def nat_placement(self) -> NatPlacement:
+        """``nat_gateways`` as a :class:`NatPlacement` (the one place the string is read)."""
+        return NatPlacement(self.nat_gateways)
 
 
 class Waf(ScenarioModel):

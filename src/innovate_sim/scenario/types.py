@@ -195,7 +195,7 @@ Money = Annotated[
 ]
 """An amount of US dollars."""
 
-AZ_LETTERS = "abcdef"
+AZ_LETTERS = units.AZ_LETTERS
 
 
 def _parse_zone(value: object) -> int:

@@ -12,13 +12,16 @@ from innovate_sim.uncertainty.inputs import (
     with_default_ranges,
     with_values,
 )
+from innovate_sim.uncertainty.total import UncertaintyResult, simulate
 
 __all__ = [
     "SensitivityResult",
     "UncertainInput",
+    "UncertaintyResult",
     "find_inputs",
     "format_input_value",
     "sensitivity",
+    "simulate",
     "with_default_ranges",
     "with_values",
 ]

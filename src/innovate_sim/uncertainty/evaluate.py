@@ -12,16 +12,17 @@ cost of the judged month — and the statistic of every target.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from innovate_sim.experiments.replication import run_replication
+from innovate_sim.errors import InnovateSimError
+from innovate_sim.experiments.replication import ReplicationOutcome
 from innovate_sim.experiments.result import SimulationResult
+from innovate_sim.experiments.runner import run_batches
 from innovate_sim.scenario import Scenario
 from innovate_sim.targets import TARGETS, statistic_values
 from innovate_sim.uncertainty.inputs import UncertainInput, with_values
@@ -132,27 +133,6 @@ def forecasts(result: SimulationResult, outputs: Sequence[Output]) -> dict[str, 
     return values
 
 
-def _run_points(
-    scenario: Scenario,
-    inputs: Sequence[UncertainInput],
-    outputs: Sequence[Output],
-    points: np.ndarray,
-    seed: int,
-    replications: int,
-) -> list[dict[str, np.ndarray]]:
-    """Simulate each row of ``points`` (top-level so that it pickles)."""
-    found = []
-    for row in points:
-        sampled = with_values(scenario, inputs, row)
-        outcomes = [run_replication(sampled, seed, r) for r in range(replications)]
-        failed = [o.error for o in outcomes if o.error is not None]
-        if failed:
-            where = dict(zip([i.name for i in inputs], row.tolist(), strict=True))
-            raise RuntimeError(f"a replication failed at {where}: {failed[0]}")
-        found.append(forecasts(SimulationResult(sampled, seed, outcomes, 0.0), outputs))
-    return found
-
-
 class ScenarioRuns:
     """The scenario as a function of its uncertain inputs (common random numbers).
 
@@ -201,34 +181,31 @@ class ScenarioRuns:
         return {key: values.mean(axis=1) for key, values in self.run(points).items()}
 
     def _map(self, points: np.ndarray) -> list[dict[str, np.ndarray]]:
-        args = (self.scenario, self.inputs, self.outputs)
-        workers = self.workers or 1
-        if self.executor is None and workers <= 1:
-            rows = []
-            for i, point in enumerate(points):
-                rows += _run_points(*args, point[None, :], self.seed, self.replications)
-                if self.progress:
-                    self.progress(i + 1, len(points))
-            return rows
-        own = None
-        executor = self.executor
-        if executor is None:
-            own = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
-        try:
-            chunks = np.array_split(np.arange(len(points)), max(1, min(len(points), 4 * workers)))
-            futures = [
-                executor.submit(_run_points, *args, points[c], self.seed, self.replications)
-                for c in chunks
-                if len(c)
-            ]
-            rows, done = [], 0
-            for future in futures:
-                part = future.result()
-                rows += part
-                done += len(part)
-                if self.progress:
-                    self.progress(done, len(points))
-            return rows
-        finally:
-            if own is not None:
-                own.shutdown()
+        """Simulate every point (same seed and replications) and reduce it to its outputs."""
+        scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
+        rows: list[dict[str, np.ndarray]] = [{} for _ in scenarios]
+
+        def done(index: int, outcomes: list[ReplicationOutcome]) -> None:
+            failed = [o.error for o in outcomes if o.error is not None]
+            if failed:
+                where = dict(
+                    zip([i.name for i in self.inputs], points[index].tolist(), strict=True)
+                )
+                raise InnovateSimError(f"a replication failed at {where}: {failed[0]}")
+            result = SimulationResult(scenarios[index], self.seed, outcomes, 0.0)
+            rows[index] = forecasts(result, self.outputs)
+
+        def progress(replications_done: int, total: int) -> None:
+            if self.progress:
+                self.progress(replications_done // self.replications, total // self.replications)
+
+        run_batches(
+            scenarios,
+            self.seed,
+            self.replications,
+            done,
+            executor=self.executor,
+            workers=self.workers,
+            progress=progress,
+        )
+        return rows

@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 from SALib.sample import latin
 
+from innovate_sim.experiments import SimulationResult
+from innovate_sim.experiments import simulate as simulate_plain
 from innovate_sim.scenario import Scenario
 from innovate_sim.uncertainty.evaluate import Output, ScenarioRuns
 from innovate_sim.uncertainty.indices import to_values
 from innovate_sim.uncertainty.inputs import UncertainInput, require_inputs, with_default_ranges
 
-__all__ = ["SPLIT_COLUMNS", "UncertaintyResult", "simulate_uncertain"]
+__all__ = ["SPLIT_COLUMNS", "UncertaintyResult", "simulate", "simulate_uncertain"]
 
 SPLIT_COLUMNS = [
     "output",
@@ -179,7 +182,7 @@ def simulate_uncertain(
     defaults: bool = True,
     workers: int | None = None,
     executor: Executor | None = None,
-    progress: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> UncertaintyResult:
     """Simulate ``samples`` Latin-hypercube input sets, ``replications`` each (see module doc).
 
@@ -225,4 +228,67 @@ def simulate_uncertain(
         confidence=scenario.simulation.confidence_level,
         wall_time_s=time.perf_counter() - started,
         settings={"samples": samples, "defaults_ranges": defaults},
+    )
+
+
+Progress = Callable[[int, int], None]
+
+
+@overload
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    uncertainty: None = None,
+) -> SimulationResult: ...
+
+
+@overload
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    uncertainty: int,
+) -> UncertaintyResult: ...
+
+
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    uncertainty: int | None = None,
+) -> SimulationResult | UncertaintyResult:
+    """``isim.simulate``: :func:`innovate_sim.experiments.simulate`, or with input uncertainty.
+
+    Without ``uncertainty`` this is :func:`innovate_sim.experiments.simulate`
+    (uncertain fields take their central values). With ``uncertainty=K`` it
+    samples K sets of the uncertain inputs (Latin hypercube; the ranges of the
+    package defaults the scenario relies on included) and runs ``replications``
+    per set (default: the scenario's / K, at least 2), returning an
+    :class:`UncertaintyResult` (:func:`simulate_uncertain`).
+    """
+    if uncertainty is None:
+        return simulate_plain(
+            scenario, replications, seed, executor, workers=workers, progress=progress
+        )
+    return simulate_uncertain(
+        scenario,
+        int(uncertainty),
+        replications,
+        seed,
+        workers=workers,
+        executor=executor,
+        progress=progress,
     )

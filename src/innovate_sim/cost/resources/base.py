@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.pricing import Price, PriceCatalog
-from innovate_sim.scenario.types import AZ_LETTERS
 
-__all__ = ["KB_PER_GB", "Resource", "gb_from_kb", "zone_name"]
+__all__ = ["KB_PER_GB", "Resource", "gb_from_kb"]
 
 #: Traffic sizes follow the scenario's convention (``Traffic`` docstring):
 #: 1 KB = 1,024 bytes and 1 GB = 2^30 bytes, so a GB holds 2^20 KB.
@@ -19,11 +18,6 @@ KB_PER_GB = 1024.0 * 1024.0
 def gb_from_kb(kb: float) -> float:
     """Convert KB (1,024 bytes) to GB (2^30 bytes)."""
     return kb / KB_PER_GB
-
-
-def zone_name(zone: int) -> str:
-    """Name of a 0-based AZ index as resources show it: ``0`` → ``"az-a"``."""
-    return f"az-{AZ_LETTERS[zone]}"
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,81 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from innovate_sim.cost.components import CostComponent
-from innovate_sim.cost.resources.base import Resource, zone_name
-from innovate_sim.cost.sizing import PlannedNode
+from innovate_sim.cost.resources.base import Resource
 from innovate_sim.pricing import CapacityType, PriceCatalog
 from innovate_sim.scenario.cluster import RootVolume
-from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.units import HOURS_PER_MONTH, zone_name
+from innovate_sim.workload.sizing import PlannedNode
 
-__all__ = ["NodeGroup", "node_groups"]
+__all__ = ["NodeGroup", "NodeLine", "node_groups", "node_lines", "node_resource_name"]
+
+
+def node_resource_name(
+    environment: str, pool: str, instance_type: str, zone: int, capacity_type: str
+) -> str:
+    """Resource name of a kind of node, e.g. ``"prod/node/baseline/m7g.large/az-b"``."""
+    spot = "/spot" if capacity_type == "spot" else ""
+    return f"{environment}/node/{pool}/{instance_type}/{zone_name(zone)}{spot}"
+
+
+@dataclass(frozen=True)
+class NodeLine:
+    """An unpriced bill line of nodes: what is billed and how much of it."""
+
+    service: str
+    resource: str
+    component: str
+    quantity: float
+    unit: str
+
+
+def node_lines(
+    environment: str,
+    pool: str,
+    zone: int,
+    instance_type: str,
+    capacity_type: str,
+    root_volume: RootVolume,
+    hours: float,
+    count: int | None = None,
+) -> tuple[NodeLine, NodeLine]:
+    """The instance-hours line and the root-volume line of nodes of one kind.
+
+    The static bill and the accrued bill both write their node lines with it.
+
+    Args:
+        environment: the environment name.
+        pool: node pool name.
+        zone: 0-based AZ index.
+        instance_type: EC2 type, e.g. ``"m7g.large"``.
+        capacity_type: ``"on-demand"`` or ``"spot"``.
+        root_volume: the EBS root volume of each node.
+        hours: hours each node runs (with ``count``), or node-hours of however
+            many nodes ran (without).
+        count: number of identical nodes, or ``None`` for simulated node-hours.
+    """
+    nodes = 1 if count is None else count
+    many = "" if count is None else f"{count} node{'s' if count != 1 else ''}"
+    label = f", {many}" if many else ""
+    times = f" × {many}" if many else ""
+    name = node_resource_name(environment, pool, instance_type, zone, capacity_type)
+    volume = root_volume
+    return (
+        NodeLine(
+            "EC2",
+            name,
+            f"Instance usage (Linux, {capacity_type}, {instance_type}{label})",
+            nodes * hours,
+            "hours",
+        ),
+        NodeLine(
+            "EBS",
+            name,
+            f"Root volume storage ({volume.type}, {volume.size_gb} GB{times})",
+            nodes * volume.size_gb * hours / HOURS_PER_MONTH,
+            "GB-month",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -42,34 +110,29 @@ class NodeGroup(Resource):
     @property
     def name(self) -> str:
         """Resource name, e.g. ``"prod/node/baseline/m7g.large/az-b"``."""
-        spot = "/spot" if self.capacity_type == "spot" else ""
-        return (
-            f"{self.environment}/node/{self.pool}/{self.instance_type}/{zone_name(self.zone)}{spot}"
+        return node_resource_name(
+            self.environment, self.pool, self.instance_type, self.zone, self.capacity_type
         )
 
     def components(self, catalog: PriceCatalog) -> list[CostComponent]:
         """Instance-hours at the capacity type's price, and root-volume GB-months."""
-        instance = catalog.ec2_price(self.instance_type, self.capacity_type)
-        volume = catalog.price("EBS", f"{self.root_volume.type} storage")
-        nodes = f"{self.count} node" + ("s" if self.count != 1 else "")
+        instance, volume = node_lines(
+            self.environment,
+            self.pool,
+            self.zone,
+            self.instance_type,
+            self.capacity_type,
+            self.root_volume,
+            self.hours,
+            self.count,
+        )
+        prices = (
+            catalog.ec2_price(self.instance_type, self.capacity_type),
+            catalog.price("EBS", f"{self.root_volume.type} storage"),
+        )
         return [
-            self.line(
-                "EC2",
-                self.name,
-                f"Instance usage (Linux, {self.capacity_type}, {self.instance_type}, {nodes})",
-                self.count * self.hours,
-                "hours",
-                instance,
-            ),
-            self.line(
-                "EBS",
-                self.name,
-                f"Root volume storage ({self.root_volume.type}, "
-                f"{self.root_volume.size_gb} GB × {nodes})",
-                self.count * self.root_volume.size_gb * self.hours / HOURS_PER_MONTH,
-                "GB-month",
-                volume,
-            ),
+            self.line(line.service, line.resource, line.component, line.quantity, line.unit, price)
+            for line, price in zip((instance, volume), prices, strict=True)
         ]
 
 
@@ -84,7 +147,7 @@ def node_groups(
     Args:
         account: the paying account.
         environment: the environment name.
-        nodes: the planned nodes (see :func:`innovate_sim.cost.sizing.plan_cluster`).
+        nodes: the planned nodes (see :func:`innovate_sim.workload.sizing.plan_cluster`).
         root_volumes: root volume of each pool.
     """
     counts: Counter[tuple[str, int, str, CapacityType]] = Counter(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from innovate_sim.cost.components import CostComponent
-from innovate_sim.cost.resources.base import Resource, zone_name
+from innovate_sim.cost.resources.base import Resource
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.workload.topology import nat_gateway_name
 
 __all__ = ["NatGateway"]
 
@@ -32,7 +33,7 @@ class NatGateway(Resource):
 
     def components(self, catalog: PriceCatalog) -> list[CostComponent]:
         """Gateway-hours and GB processed."""
-        resource = f"{self.environment}/nat-gateway/{zone_name(self.zone)}"
+        resource = nat_gateway_name(self.environment, self.zone)
         return [
             self.line(
                 "VPC",

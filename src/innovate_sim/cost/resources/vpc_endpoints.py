@@ -8,6 +8,7 @@ from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
+from innovate_sim.workload.topology import endpoint_name
 
 __all__ = ["InterfaceEndpoint"]
 
@@ -33,7 +34,7 @@ class InterfaceEndpoint(Resource):
 
     def components(self, catalog: PriceCatalog) -> list[CostComponent]:
         """Endpoint-AZ-hours and GB processed."""
-        resource = f"{self.environment}/vpc-endpoint/{self.service_name}"
+        resource = endpoint_name(self.environment, self.service_name)
         return [
             self.line(
                 "VPC",

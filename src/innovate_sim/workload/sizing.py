@@ -4,7 +4,7 @@ The static estimate and the simulation's initial cluster both come from
 :func:`plan_cluster`: managed node groups at their desired size, the steady
 HPA replica count of every workload, placed as kube-scheduler would on the
 managed nodes, and Karpenter NodeClaims (cheapest fitting type, through the
-same :func:`innovate_sim.aws.packing.plan` the simulated Karpenter uses) for
+same :func:`innovate_sim.workload.packing.plan` the simulated Karpenter uses) for
 the pods left over.
 """
 
@@ -15,11 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import cast
 
-from innovate_sim.aws.packing import NodeRoom, PodRequest, PoolOffer, plan
 from innovate_sim.pricing import CapacityType, InstanceType, PriceCatalog
 from innovate_sim.scenario.catalog_checks import pool_instance_types
-from innovate_sim.scenario.cluster import NodePool, Workload
+from innovate_sim.scenario.cluster import Workload
 from innovate_sim.scenario.environment import Environment
+from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
+from innovate_sim.workload.topology import pool_zones
 
 __all__ = ["ClusterPlan", "PlannedNode", "plan_cluster", "steady_replicas"]
 
@@ -92,10 +93,6 @@ def steady_replicas(workload: Workload, demand_rps: float) -> int:
     return min(workload.replicas.max, max(workload.replicas.min, count))
 
 
-def _pool_zones(env: Environment, pool: NodePool) -> tuple[int, ...]:
-    return tuple(pool.zones) if pool.zones else tuple(range(env.availability_zones))
-
-
 def _managed_nodes(env: Environment, catalog: PriceCatalog) -> list[PlannedNode]:
     """Managed node groups at min_nodes, round-robin over their zones."""
     assert env.cluster is not None
@@ -106,7 +103,7 @@ def _managed_nodes(env: Environment, catalog: PriceCatalog) -> list[PlannedNode]
         itype = pool_instance_types(catalog, env, name)[0]  # cheapest on-demand, then name
         capacity: CapacityType = "spot" if pool.capacity_type == ["spot"] else "on-demand"
         price = catalog.ec2_price(itype.name, capacity).usd
-        zones = _pool_zones(env, pool)
+        zones = pool_zones(env, name)
         for index in range(pool.min_nodes):
             nodes.append(
                 PlannedNode(name, zones[index % len(zones)], itype, capacity, price, {}, True)
@@ -123,7 +120,7 @@ def _karpenter_offers(env: Environment, catalog: PriceCatalog) -> list[PoolOffer
             weight=pool.weight,
             instance_types=tuple(pool_instance_types(catalog, env, name)),
             capacity_types=tuple(pool.capacity_type),
-            zones=_pool_zones(env, pool),
+            zones=pool_zones(env, name),
             overhead_cpu=overhead.cpu,
             overhead_memory_gib=overhead.memory,
             cpu_left=pool.limits.cpu,

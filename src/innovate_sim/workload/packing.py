@@ -112,12 +112,6 @@ class PoolOffer:
         order = [c for c in ("spot", "on-demand") if c in self.capacity_types]
         return [c for c in order if (itype.name, zone, c) not in self.unavailable]
 
-    def within_limits(self, itype: InstanceType) -> bool:
-        """Whether one more node of ``itype`` stays under the pool's limits."""
-        return (self.cpu_left is None or itype.vcpu <= self.cpu_left + _EPS) and (
-            self.memory_left_gib is None or itype.memory_gib <= self.memory_left_gib + _EPS
-        )
-
 
 @dataclass
 class ClaimPlan:
