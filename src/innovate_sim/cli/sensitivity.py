@@ -184,6 +184,7 @@ def check_uncertain(
 def print_uncertainty(result: UncertaintyResult, confidence: float) -> None:
     """Print forecasts with their input/Monte Carlo split and each target's probability."""
     from innovate_sim.formatting import format_value as fmt
+    from innovate_sim.reporting.sensitivity import format_share
 
     console.print(
         f"scenario {result.scenario.name}: {result.samples} input sets (Latin hypercube over "
@@ -201,7 +202,7 @@ def print_uncertainty(result: UncertaintyResult, confidence: float) -> None:
             f"{fmt(row.low, row.unit)} – {fmt(row.high, row.unit)}",
             fmt(row.input_sd, row.unit),
             fmt(row.monte_carlo_sd, row.unit),
-            f"{row.input_share * 100:.0f}%",
+            format_share(row.input_share),
         )
     console.print(table)
     probabilities = result.probabilities(confidence)

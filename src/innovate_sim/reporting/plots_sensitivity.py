@@ -58,9 +58,11 @@ def plot_interval_split(result: Any, ax: Axes | None = None) -> Axes:
         ax: where to draw.
     """
     split = result.summary()
-    split = split[(split["input_sd"] > 0) | (split["monte_carlo_sd"] > 0)]
+    split = split[
+        split["input_share"].notna() & ((split["input_sd"] > 0) | (split["monte_carlo_sd"] > 0))
+    ]
     if split.empty:
-        raise NothingToPlotError("no forecast varies")
+        raise NothingToPlotError("no forecast varies, or one replication per input set")
     ax = new_axes(ax, (7.5, 0.5 * len(split) + 1.4))
     y = np.arange(len(split))
     variance = split["input_sd"] ** 2 + split["monte_carlo_sd"].fillna(0.0) ** 2

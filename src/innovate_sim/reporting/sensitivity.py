@@ -7,6 +7,7 @@ It reads results only.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,22 @@ from typing import Any
 from matplotlib.axes import Axes
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.formatting import format_value
+from innovate_sim.formatting import NOT_AVAILABLE, format_value
 from innovate_sim.reporting.plots_sensitivity import plot_interval_split, plot_tornado
 from innovate_sim.reporting.report import figure_block, write_blocks
 from innovate_sim.reporting.templates import Block, Heading, Items, Paragraph, Table
 
 __all__ = [
+    "format_share",
     "sensitivity_blocks",
     "uncertainty_blocks",
     "write_uncertainty_report",
 ]
+
+
+def format_share(share: float) -> str:
+    """A share as a whole percentage, or n/a when undefined (one replication per set)."""
+    return NOT_AVAILABLE if math.isnan(share) else f"{share * 100:.0f}%"
 
 
 def _ci(value: float, low: float, high: float) -> str:
@@ -153,7 +160,7 @@ def uncertainty_blocks(result: Any, confidence: float | None = None) -> list[Blo
             f"{format_value(row.low, row.unit)} – {format_value(row.high, row.unit)}",
             format_value(row.input_sd, row.unit),
             format_value(row.monte_carlo_sd, row.unit),
-            f"{row.input_share * 100:.0f}%",
+            format_share(row.input_share),
         ]
         for row in iter_rows(result.summary())
     ]

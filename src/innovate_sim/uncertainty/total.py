@@ -108,7 +108,8 @@ class UncertaintyResult:
 
         ``low``/``high`` are the quantiles at (1 ∓ confidence)/2 of the K set
         means; ``input_sd`` and ``monte_carlo_sd`` are the standard deviations
-        of the two parts, ``input_share`` the input part's share of the variance.
+        of the two parts, ``input_share`` the input part's share of the variance
+        (NaN with one replication per set: the parts cannot be told apart).
         """
         tail = (1.0 - self.confidence) / 2.0
         rows = []
@@ -118,8 +119,9 @@ class UncertaintyResult:
             within = values.var(axis=1, ddof=1).mean() if values.shape[1] > 1 else math.nan
             mc_var = within / values.shape[1]
             total = means.var(ddof=1) if len(means) > 1 else 0.0
-            input_var = max(0.0, total - mc_var) if math.isfinite(mc_var) else total
-            share = input_var / total if total > 0 else 0.0
+            # one replication per set cannot tell the two parts apart: both stay undefined
+            input_var = max(0.0, total - mc_var) if math.isfinite(mc_var) else math.nan
+            share = input_var / total if total > 0 else 0.0 if math.isfinite(mc_var) else math.nan
             rows.append(
                 [
                     output.key,
