@@ -22,6 +22,7 @@ from innovate_sim._version import __version__
 
 _EXPORTS = {
     "Comparison": "innovate_sim.experiments",
+    "CostDiff": "innovate_sim.cost",
     "CostEstimate": "innovate_sim.cost",
     "InnovateSimError": "innovate_sim.errors",
     "PriceNotFound": "innovate_sim.errors",
@@ -33,11 +34,15 @@ _EXPORTS = {
     "SweepResult": "innovate_sim.experiments",
     "UnitError": "innovate_sim.errors",
     "compare": "innovate_sim.experiments",
+    "diff_estimates": "innovate_sim.cost",
     "estimate_cost": "innovate_sim.cost",
     "load_catalog": "innovate_sim.pricing",
+    "load_result": "innovate_sim.experiments.io",
     "load_scenario": "innovate_sim.scenario",
     "load_sweep": "innovate_sim.experiments",
     "scenario_from_dict": "innovate_sim.scenario",
+    "save_result": "innovate_sim.experiments.io",
+    "scenario_from_terraform": "innovate_sim.importers",
     "sensitivity": "innovate_sim.uncertainty",
     "simulate": "innovate_sim.uncertainty",
     "sweep": "innovate_sim.experiments",
@@ -45,6 +50,7 @@ _EXPORTS = {
 
 __all__ = [
     "Comparison",
+    "CostDiff",
     "CostEstimate",
     "InnovateSimError",
     "PriceNotFound",
@@ -57,11 +63,15 @@ __all__ = [
     "UnitError",
     "__version__",
     "compare",
+    "diff_estimates",
     "estimate_cost",
     "load_catalog",
+    "load_result",
     "load_scenario",
     "load_sweep",
+    "save_result",
     "scenario_from_dict",
+    "scenario_from_terraform",
     "sensitivity",
     "simulate",
     "sweep",
@@ -74,6 +84,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'innovate_sim' has no attribute {name!r}")
     value = getattr(import_module(module), name)
+    if module.startswith("innovate_sim.experiments"):
+        # Results draw themselves through reporting, which registers their plotters
+        # (experiments may not import reporting: see experiments/views.py).
+        import innovate_sim.reporting  # noqa: F401
     globals()[name] = value
     return value
 
@@ -83,7 +97,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from innovate_sim.cost import CostEstimate, estimate_cost
+    from innovate_sim.cost import CostDiff, CostEstimate, diff_estimates, estimate_cost
     from innovate_sim.errors import (
         InnovateSimError,
         PriceNotFound,
@@ -99,6 +113,8 @@ if TYPE_CHECKING:
         load_sweep,
         sweep,
     )
+    from innovate_sim.experiments.io import load_result, save_result
+    from innovate_sim.importers import scenario_from_terraform
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
     from innovate_sim.uncertainty import SensitivityResult, sensitivity, simulate

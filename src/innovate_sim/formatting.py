@@ -13,12 +13,15 @@ from collections.abc import Callable
 
 __all__ = [
     "NOT_AVAILABLE",
+    "count_noun",
+    "display_unit",
     "format_interval",
     "format_percent",
     "format_unit_price",
     "format_usd",
     "format_usd_short",
     "format_value",
+    "markdown_table",
 ]
 
 #: The text of a missing or non-finite value.
@@ -104,3 +107,25 @@ def format_interval(
         return undefined
     assert low is not None and high is not None  # for the type checker
     return f"{fmt(low)} – {fmt(high)}"
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
+    """A GitHub-flavoured markdown table; columns in ``right`` (indices) are right-aligned."""
+    rule = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def display_unit(unit: str) -> str:
+    """The unit as a table shows it: a ``fraction`` is written as a percentage, so ``%``."""
+    return "%" if unit == "fraction" else unit
+
+
+def count_noun(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 replication``, ``3 replications`` (``plural`` for irregular nouns)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

@@ -16,9 +16,30 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["RandomStreams", "Stream", "name_key"]
+__all__ = ["SEED_MAX", "RandomStreams", "Stream", "check_seed", "name_key"]
 
 _BLOCK = 64
+
+#: Largest experiment seed: seeds are non-negative 64-bit integers (numpy's
+#: ``SeedSequence`` takes no negative entropy), the same range as the YAML field.
+SEED_MAX = 2**63 - 1
+
+
+def check_seed(seed: object, name: str = "seed") -> int:
+    """``seed`` as an int, or a ``ValueError`` saying which seeds are valid.
+
+    The one check for every way a seed comes in: the scenario's ``seed:``
+    field, ``--seed`` on the command line and ``simulate(seed=...)``.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer from 0 to {SEED_MAX}; got {seed!r}")
+    value = int(seed)
+    if not 0 <= value <= SEED_MAX:
+        raise ValueError(
+            f"{name} must be an integer from 0 to {SEED_MAX} (numpy's SeedSequence range); "
+            f"got {value}"
+        )
+    return value
 
 
 def name_key(name: str) -> tuple[int, ...]:

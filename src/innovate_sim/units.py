@@ -94,8 +94,10 @@ _DURATION_UNITS_H: dict[str, float] = {
     "ms": 1.0 / 3_600_000.0,
     "s": 1.0 / 3600.0,
     "sec": 1.0 / 3600.0,
+    "second": 1.0 / 3600.0,
     "m": 1.0 / 60.0,
     "min": 1.0 / 60.0,
+    "minute": 1.0 / 60.0,
     "h": 1.0,
     "hr": 1.0,
     "hour": 1.0,
@@ -112,6 +114,18 @@ _DURATION_UNITS_H: dict[str, float] = {
 _UNIT_ALTERNATION = "|".join(sorted(_DURATION_UNITS_H, key=len, reverse=True))
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION_PART = re.compile(rf"\s*({_NUMBER})\s*({_UNIT_ALTERNATION})s?\s*", re.IGNORECASE)
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+#: ECMA-262 pattern (for JSON Schema) of exactly the strings :func:`parse_duration` reads.
+DURATION_PATTERN = (
+    rf"^\s*(?:{_NUMBER}\s*(?:"
+    + "|".join(_any_case(u) for u in sorted(_DURATION_UNITS_H, key=len, reverse=True))
+    + r")s?\s*)+$"
+)
 _VALID_DURATION = "a number and a unit, e.g. '90s', '5m', '2h', '7d', '1y' or '1h30m'"
 
 

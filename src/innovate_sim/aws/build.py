@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from innovate_sim.aws.cluster import Cluster, PoolState, WorkloadState
+from innovate_sim.aws.alb import LoadBalancerNodes
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import PoolState, WorkloadState
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import (
@@ -27,8 +29,9 @@ from innovate_sim.aws.infrastructure import (
     Region,
     Zone,
 )
-from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.karpenter import Karpenter, status_check_detection
 from innovate_sim.aws.lifecycle import NodeLifecycle
+from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database, Maintenance
 from innovate_sim.engine import Simulation
 from innovate_sim.failures import Breakable, alternating_outages, poisson_events, schedule_chaos
@@ -176,6 +179,20 @@ def _build_environment(
         zone.listeners.append(model.invalidate)
     for nat in nats:
         nat.listeners.append(model.invalidate)
+    if env.network.nat_failover.enabled:
+        model.nat_failover = NatFailover(sim, model.egress, env.network.nat_failover.after)
+        model.nat_failover.on_change.append(model.invalidate)
+        if wiring.event_log:
+            model.nat_failover.events = []
+    if env.ingress is not None:
+        model.alb = LoadBalancerNodes(
+            sim,
+            zones,
+            wiring.sampler(env.ingress.dns_removal, f"alb-dns-removal/{name}"),
+            model.invalidate,
+        )
+        if wiring.event_log:
+            model.alb.events = []
     if env.demand is not None and any(w.serves_requests for w in env.workloads.values()):
         model.curve = DemandCurve.from_scenario(
             env.demand, scenario.horizon, scenario.simulation.demand_resolution
@@ -238,6 +255,7 @@ def _build_database(
         plan.window_start_h,
         wiring.sampler(plan.single_az_patch_downtime, f"rds-patch/{name}"),
         wiring.sampler(plan.engine_upgrade_duration, f"rds-upgrade/{name}"),
+        wiring.sampler(plan.cluster_upgrade_failover, f"rds-upgrade-failover/{name}"),
     )
     poisson_events(
         wiring.sim,
@@ -275,7 +293,7 @@ def _build_cluster(wiring: _Wiring, name: str, env: Environment, model: Environm
         model.control_plane,
         spec.daemonset_overhead.cpu,
         spec.daemonset_overhead.memory,
-        spec.node_monitor_grace_period,
+        spec.not_ready_after_h,
         spec.pod_eviction_timeout,
         model.image_pull_ok,
         AlbDetection.of(health, streams.stream(f"alb-detection/{name}")),
@@ -320,6 +338,12 @@ def _build_cluster(wiring: _Wiring, name: str, env: Environment, model: Environm
             streams.stream(f"karpenter/{name}"),
             scenario.failures.spot_interruption.notice,
         )
+        karpenter.failed_zone_accepts_launches = (
+            scenario.failures.az_outage.launches == "never-register"
+        )
+        karpenter.status_check_detection = partial(
+            status_check_detection, spec.karpenter, streams.stream(f"instance-status/{name}")
+        )
         if wiring.event_log:
             karpenter.events = []
         model.karpenter = karpenter
@@ -336,6 +360,8 @@ def _build_cluster(wiring: _Wiring, name: str, env: Environment, model: Environm
     cluster.on_node_running.append(lifecycle.arm)
     for nat in model.nats:
         nat.listeners.append(cluster.retry_image_pulls)
+    if model.nat_failover is not None:
+        model.nat_failover.on_change.append(cluster.retry_image_pulls)
     for zone in zones:
         zone.listeners.append(cluster.retry_image_pulls)
     demand = model.curve.rps(0.0) if model.curve is not None else 0.0

@@ -2,9 +2,12 @@
 
 A node is an EC2 instance of a type in a zone. It is *alive* while its
 instance runs and its zone is up; Kubernetes marks it NotReady
-``node_monitor_grace_period`` (40 s) after it stops answering and evicts its
-pods ``pod_eviction_timeout`` (300 s) later. The ALB keeps sending requests to
-pods on a dead node until its health check notices (interval × threshold).
+``node_monitor_grace_period`` (40 s, 50 s from Kubernetes 1.32) after it stops
+answering and evicts its pods ``pod_eviction_timeout`` (300 s) later. The ALB
+keeps sending requests to pods on a dead node until its health check notices
+(interval × threshold). Nobody learns of a hardware failure sooner: Karpenter
+sees it through EC2 status checks (:mod:`innovate_sim.aws.karpenter`), a
+managed node group through its Auto Scaling replacement.
 
 A pod is pending until kube-scheduler binds it to a Ready node with room
 (zone topology spread honoured, least-allocated node preferred), then starts
@@ -15,147 +18,29 @@ serves. Pods that fit nowhere wait for Karpenter.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 
+from innovate_sim.aws.cluster_state import (
+    GONE,
+    LAUNCHING,
+    READY,
+    RUNNING,
+    STARTING,
+    TERMINATED,
+    Node,
+    OrderedSet,
+    Pod,
+    PoolState,
+    WorkloadState,
+)
 from innovate_sim.aws.infrastructure import ControlPlane, Zone
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.pricing import InstanceType
-from innovate_sim.scenario.cluster import NodePool, Workload
 from innovate_sim.workload.sizing import ClusterPlan
 
-__all__ = ["Cluster", "Node", "OrderedSet", "Pod", "PoolState", "WorkloadState"]
+__all__ = ["Cluster"]
 
-PENDING, STARTING, READY, GONE = "pending", "starting", "ready", "gone"
-
-
-class OrderedSet(dict):  # type: ignore[type-arg]
-    """A set that iterates in insertion order.
-
-    Python's ``set`` of objects iterates in an order that depends on memory
-    addresses, which would make a replication's float sums (and so its
-    results) differ between runs and processes.
-    """
-
-    def add(self, item: object) -> None:
-        self[item] = None
-
-    def discard(self, item: object) -> None:
-        self.pop(item, None)
-
-
-LAUNCHING, RUNNING, TERMINATED = "launching", "running", "terminated"
 _EPS = 1e-9
-
-
-@dataclass(eq=False)
-class PoolState:
-    """A node pool as the simulation sees it."""
-
-    name: str
-    spec: NodePool
-    instance_types: tuple[InstanceType, ...]
-    zones: tuple[int, ...]
-    launch_latency: Callable[[], float]
-    nodes: OrderedSet = field(default_factory=OrderedSet)
-
-    @property
-    def managed(self) -> bool:
-        return self.spec.provisioner == "managed"
-
-    def vcpu(self) -> float:
-        """vCPUs of the pool's nodes that count against its limits."""
-        return sum(n.itype.vcpu for n in self.nodes)
-
-    def memory_gib(self) -> float:
-        return sum(n.itype.memory_gib for n in self.nodes)
-
-
-@dataclass(eq=False)
-class WorkloadState:
-    """A Deployment and its pods."""
-
-    name: str
-    spec: Workload
-    pools: tuple[str, ...]
-    startup: Callable[[], float]
-    capacity_rps: float
-    """Requests per second one replica serves at 100 % CPU on amd64."""
-    pods: OrderedSet = field(default_factory=OrderedSet)
-    replicas: int = 0
-    zone_counts: list[int] = field(default_factory=list)
-
-    def pod_capacity_rps(self, node: Node) -> float:
-        """Requests per second one replica on ``node`` serves at 100 % CPU."""
-        return self.capacity_rps * self.arch_factor(node)
-
-    def arch_factor(self, node: Node) -> float:
-        """The workload's speed on ``node`` relative to amd64."""
-        return self.spec.arm64_performance_factor if node.itype.arch == "arm64" else 1.0
-
-    def rps_at_target(self, pod: Pod) -> float:
-        """Requests per second ``pod`` serves at the HPA's target utilisation."""
-        assert pod.node is not None
-        return (self.spec.rps_per_replica or 1.0) * self.arch_factor(pod.node)
-
-
-@dataclass(eq=False)
-class Node:
-    """An EC2 worker node."""
-
-    id: int
-    pool: PoolState
-    itype: InstanceType
-    zone: Zone
-    capacity_type: str
-    price_usd_per_hour: float
-    launched_h: float
-    state: str = LAUNCHING
-    failed: bool = False
-    cordoned: bool = False
-    not_ready: bool = False
-    routed: bool = True
-    """False once the ALB has noticed the node's pods are dead."""
-    death_cause: str = ""
-    free_cpu: float = 0.0
-    free_memory_gib: float = 0.0
-    free_pods: int = 0
-    pods: OrderedSet = field(default_factory=OrderedSet)
-    last_pod_change_h: float = 0.0
-    timers: list[Timer] = field(default_factory=list)
-
-    @property
-    def alive(self) -> bool:
-        """The instance runs and its zone is up."""
-        return self.state == RUNNING and not self.failed and self.zone.up
-
-    @property
-    def schedulable(self) -> bool:
-        """kube-scheduler may bind pods here."""
-        return self.state == RUNNING and not self.not_ready and not self.cordoned and self.alive
-
-    def cancel_timers(self) -> None:
-        for timer in self.timers:
-            timer.cancel()
-        self.timers.clear()
-
-
-@dataclass(eq=False)
-class Pod:
-    """A pod of a workload."""
-
-    id: int
-    workload: WorkloadState
-    created_h: float
-    state: str = PENDING
-    node: Node | None = None
-    nominated: Node | None = None
-    """In-flight node Karpenter planned this pod onto."""
-    cause: str = ""
-    """Why this pod exists: replacement of a pod lost to this cause ('' for scaling)."""
-    timer: Timer | None = None
-    waiting_image: bool = False
-    bound_h: float = 0.0
 
 
 class Cluster:
@@ -205,6 +90,8 @@ class Cluster:
         self.pools: dict[str, PoolState] = {}
         self.workloads: dict[str, WorkloadState] = {}
         self.nodes: OrderedSet = OrderedSet()
+        #: nodes whose instance died and that are not removed yet
+        self.failed_nodes: OrderedSet = OrderedSet()
         self.pending: list[Pod] = []
         self._next_id = 0
         self._schedule_timer: Timer | None = None
@@ -221,6 +108,10 @@ class Cluster:
         self.on_node_removed: list[Callable[[Node], None]] = []
         #: a pod is about to leave its node (still bound to it)
         self.on_pod_unbound: list[Callable[[Pod, Node], None]] = []
+        #: the instance of a node not in a managed node group failed (Karpenter's status checks)
+        self.on_instance_failed: list[Callable[[Node], None]] = []
+        #: a launching node will never register (its zone failed); none: it is removed at once
+        self.on_stranded: list[Callable[[Node], None]] = []
         self.events: list[tuple[float, str]] | None = None
         control_plane.on_recover.append(self._control_plane_back)
         for zone in zones:
@@ -294,6 +185,7 @@ class Cluster:
         node.cancel_timers()
         node.state = TERMINATED
         self.nodes.discard(node)
+        self.failed_nodes.discard(node)
         node.pool.nodes.discard(node)
         self._log(f"node-terminated:{node.id}")
         for pod in list(node.pods):
@@ -306,33 +198,51 @@ class Cluster:
         self.on_change()
         self.request_scheduling()
 
-    def fail_node(self, node: Node, cause: str, *, karpenter_notified: bool) -> None:
-        """The node's instance dies (hardware failure, Spot reclaim).
+    def strand(self, node: Node) -> None:
+        """A launching node whose zone is down will never register (its instance is lost)."""
+        if node.state != LAUNCHING:
+            return
+        node.cancel_timers()
+        node.death_cause = node.zone.cause or "az-outage"
+        self._log(f"node-stranded:{node.id}")
+        if not self.on_stranded:
+            self.remove_node(node, node.death_cause)
+        for callback in self.on_stranded:
+            callback(node)
 
-        With ``karpenter_notified`` (interruption queue), the node is deleted at
-        once and its pods are recreated elsewhere; otherwise Kubernetes notices
-        after the grace period and evicts the pods later.
+    def fail_node(self, node: Node, cause: str) -> None:
+        """The node's instance dies (hardware failure, Spot reclaim without notice handling).
+
+        Its pods stop serving at once; the ALB stops routing to them after its
+        health check notices, Kubernetes marks the node NotReady after the grace
+        period and evicts the pods later. A node still launching is removed.
         """
         if node.state == TERMINATED or node.failed:
             return
         node.failed = True
+        self.failed_nodes.add(node)
         node.death_cause = cause
         self._log(f"node-failed:{node.id}:{cause}")
         self._node_died(node)
-        if karpenter_notified or node.state == LAUNCHING:
+        if node.state == LAUNCHING:
             self.remove_node(node, cause)
 
-    def fail_instance(self, node: Node, *, interruption_queue: bool) -> None:
-        """An instance failure: its managed node group replaces the node, or Karpenter does.
+    def fail_instance(self, node: Node) -> None:
+        """A running node's EC2 instance fails (hardware): no notice reaches anyone.
 
-        Karpenter deletes the node at once when its interruption queue tells it
-        (``interruption_queue``); otherwise Kubernetes notices in its own time.
+        The pods stop serving at once and every observer notices on its own
+        schedule: the ALB health check, the kubelet heartbeat, and the node's
+        owner — the managed node group replaces the instance; Karpenter
+        (``on_instance_failed``) terminates it once its failed EC2 status check
+        is seen, with or without the interruption queue, which carries no
+        hardware-failure event.
         """
+        self.fail_node(node, "node-failure")
         if node.pool.managed:
-            self.fail_node(node, "node-failure", karpenter_notified=False)
             self.replace_managed_node(node)
-        else:
-            self.fail_node(node, "node-failure", karpenter_notified=interruption_queue)
+            return
+        for callback in self.on_instance_failed:
+            callback(node)
 
     def replace_managed_node(self, node: Node) -> None:
         """A managed node group replaces a failed instance after the pool's launch latency.
@@ -412,8 +322,7 @@ class Cluster:
                 node.death_cause = zone.cause
                 self._node_died(node)
             elif node.state == LAUNCHING:
-                node.death_cause = zone.cause
-                self.remove_node(node, zone.cause)
+                self.strand(node)
         self.on_change()
         self.request_scheduling()
 
@@ -447,6 +356,7 @@ class Cluster:
         """A new pending pod of ``workload``."""
         pod = Pod(self.new_id(), workload, self.sim.now, cause=cause)
         workload.pods.add(pod)
+        workload.count_replacing(cause, +1)
         self.pending.append(pod)
         self.request_scheduling()
         return pod
@@ -460,6 +370,11 @@ class Cluster:
         was = pod.state
         pod.state = GONE
         pod.workload.pods.discard(pod)
+        if was == READY:
+            assert pod.node is not None
+            pod.workload.count_ready(pod.node, -1)
+        else:
+            pod.workload.count_replacing(pod.cause, -1)
         if pod.node is not None:
             self._unbind(pod)
         elif pod in self.pending:
@@ -467,8 +382,7 @@ class Cluster:
         if was == READY:
             self.on_change()
         if lost:
-            replacement = self.create_pod(pod.workload, cause)
-            replacement.cause = cause
+            self.create_pod(pod.workload, cause)
 
     def bind(self, pod: Pod, node: Node) -> None:
         """Bind a pending pod to a node (room is consumed)."""
@@ -526,6 +440,8 @@ class Cluster:
         if pod.state != STARTING or pod.node is None or not pod.node.alive:
             return
         pod.state = READY
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(pod.node, +1)
         pod.cause = ""
         self.on_change()
 
@@ -535,6 +451,9 @@ class Cluster:
         if pod.timer is not None:
             pod.timer.cancel()
             pod.timer = None
+        pod.workload.count_replacing(pod.cause, -1)
+        pod.workload.count_ready(node, +1)
+        pod.cause = ""
         pod.state = READY
 
     # -- kube-scheduler --------------------------------------------------------------------------
@@ -555,8 +474,12 @@ class Cluster:
         if not self.control_plane.up or not self.pending:
             return
         unschedulable = False
+        domains: dict[str, list[int]] = {}  # the node set does not change while binding
         for pod in list(self.pending):
-            node = self._pick_node(pod)
+            workload = pod.workload
+            if workload.name not in domains:
+                domains[workload.name] = self._spread_domains(workload)
+            node = self._pick_node(pod, domains[workload.name])
             if node is not None:
                 self.bind(pod, node)
             elif pod.nominated is None or pod.nominated.state == TERMINATED:
@@ -566,24 +489,36 @@ class Cluster:
             for callback in self.on_unschedulable:
                 callback()
 
-    def _pick_node(self, pod: Pod) -> Node | None:
-        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated."""
+    def _spread_domains(self, workload: WorkloadState) -> list[int]:
+        """Zones holding nodes of the workload's pools (its topology spread domains)."""
+        return sorted({n.zone.index for n in self._pool_nodes(workload)})
+
+    def _pool_nodes(self, workload: WorkloadState) -> list[Node]:
+        """The nodes of the pools the workload may run on."""
+        return [n for p in workload.pools if p in self.pools for n in self.pools[p].nodes]
+
+    def _pick_node(self, pod: Pod, domains: list[int] | None = None) -> Node | None:
+        """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated.
+
+        Only the nodes of the workload's pools are looked at; ties go to the
+        lowest node id, so the order they are looked at in does not matter.
+        """
         workload = pod.workload
         requests = workload.spec.requests
         spread = workload.spec.topology_spread
         counts = workload.zone_counts
         candidates = [
             n
-            for n in self.nodes
-            if n.pool.name in workload.pools
-            and n.schedulable
+            for n in self._pool_nodes(workload)
+            if n.free_pods >= 1
             and n.free_cpu + _EPS >= requests.cpu
             and n.free_memory_gib + _EPS >= requests.memory
-            and n.free_pods >= 1
+            and n.schedulable
         ]
         if not candidates:
             return None
-        domains = sorted({n.zone.index for n in self.nodes if n.pool.name in workload.pools})
+        if domains is None:
+            domains = self._spread_domains(workload)
         low = min(counts[z] for z in domains) if domains else 0
         if spread.when_unsatisfiable == "do-not-schedule":
             candidates = [

@@ -15,10 +15,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from innovate_sim.aws.cluster import READY, RUNNING, Cluster, WorkloadState
+from innovate_sim.aws.alb import LoadBalancerNodes
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import READY, RUNNING, Pod, WorkloadState
 from innovate_sim.aws.hpa import Hpa
 from innovate_sim.aws.infrastructure import ControlPlane, Egress, NatGateway, Zone
 from innovate_sim.aws.karpenter import Karpenter
+from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database
 from innovate_sim.aws.service import ServiceState, WorkloadService
 from innovate_sim.engine import Simulation, Timer
@@ -28,6 +31,22 @@ from innovate_sim.workload.topology import Topology
 __all__ = ["EnvironmentModel"]
 
 _INF = math.inf
+_PARTIAL_SUMS: dict[float, list[float]] = {}
+
+
+def _repeated_sum(value: float, count: int) -> float:
+    """``value`` added ``count`` times from left to right.
+
+    It rounds exactly as adding the replicas one by one does: with one kind of
+    replica (one CPU architecture) the capacity is bit-for-bit what a walk over
+    every pod gives, for a table lookup (partial sums are kept per value, a
+    few values per scenario); with both kinds the two sums are added
+    (a difference of order 1e-16 relative to a walk in pod order).
+    """
+    sums = _PARTIAL_SUMS.setdefault(value, [0.0])
+    while len(sums) <= count:
+        sums.append(sums[-1] + value)
+    return sums[count]
 
 
 @dataclass(eq=False)
@@ -53,6 +72,8 @@ class EnvironmentModel:
     database: Database | None = None
     cluster: Cluster | None = None
     karpenter: Karpenter | None = None
+    alb: LoadBalancerNodes | None = None
+    nat_failover: NatFailover | None = None
     hpas: list[Hpa] = field(default_factory=list)
     serving: list[WorkloadState] = field(default_factory=list)
     on_flush: list[Callable[[float], None]] = field(default_factory=list)
@@ -118,6 +139,28 @@ class EnvironmentModel:
         """Whether some AZ reaches the internet now."""
         return any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
 
+    def egress_share(self) -> float:
+        """Share of egress-needing requests now landing in an AZ with a working route out.
+
+        Requests of a workload with ``needs: [egress]`` are spread over its
+        routed pods, so an AZ weighs by the traffic share its pods carry; with
+        no such pod routed, every AZ of the environment weighs the same.
+        """
+        ok = [self.egress.ok(z.index) for z in self.zones]
+        if all(ok):
+            return 1.0
+        weights = [0.0] * len(self.zones)
+        for workload in self.serving:
+            if "egress" not in workload.spec.needs:
+                continue
+            zones = [pod.node.zone.index for pod in workload.pods if pod.node and _routed(pod)]
+            for zone in zones:
+                weights[zone] += workload.spec.traffic_share / len(zones)
+        total = sum(weights)
+        if total <= 0:
+            return sum(ok) / len(ok)
+        return sum(w for w, up in zip(weights, ok, strict=True) if up) / total
+
     def database_writable(self) -> bool:
         """Whether the database accepts writes now (``True`` without a database)."""
         return self.database is None or self.database.writable
@@ -156,9 +199,8 @@ class EnvironmentModel:
         karpenter = self.karpenter
         if spot_only and karpenter is not None:
             karpenter.spot_notice(node)
-        else:
-            queue = karpenter is not None and karpenter.spec.interruption_queue
-            cluster.fail_instance(node, interruption_queue=queue)
+        else:  # as for a random failure
+            cluster.fail_instance(node)
 
     # -- the request path -----------------------------------------------------------------------
 
@@ -171,39 +213,61 @@ class EnvironmentModel:
         db_ok = db is None or db.writable
         db_cause = "" if db is None or db.writable else db.cause
         egress_ok = [self.egress.ok(z.index) for z in self.zones]
+        # with every zone up and no dead node, a ready replica works unless a dependency is out
+        healthy = all(zone.up for zone in self.zones) and (
+            self.cluster is None or not self.cluster.failed_nodes
+        )
         services = []
         for workload in self.serving:
             needs = workload.spec.needs
+            egress_share = workload.spec.egress_fraction
+            if (
+                healthy
+                and (db_ok or "database" not in needs)
+                and (all(egress_ok) or egress_share == 0)
+            ):
+                services.append(self._all_working(workload))
+                continue
             routed = 0
-            working = 0
-            capacity = 0.0
+            working = 0.0
+            partial = 0.0  # capacity of replicas that serve only the requests needing no egress
             losses: dict[str, float] = {}
-            for pod in workload.pods:
-                if pod.state != READY:
-                    continue
-                node = pod.node
-                if node is None or node.state != RUNNING:
+            working_by_capacity: dict[float, int] = {}  # a replica's capacity → working replicas
+            # ready pods grouped by node: the work is per node that serves, not per pod
+            for node, ready in workload.ready_on.items():
+                if node.state != RUNNING:
                     continue
                 alive = not node.failed and node.zone.up
                 if not alive and not node.routed:
                     continue
-                routed += 1
+                routed += ready
                 if not alive:
                     cause = node.death_cause or "node-failure"
                 elif "database" in needs and not db_ok:
                     cause = db_cause
-                elif "egress" in needs and not egress_ok[node.zone.index]:
+                elif egress_share > 0 and not egress_ok[node.zone.index]:
+                    # the pods still serve the requests that need no egress
                     cause = self.egress.cause(node.zone.index)
-                else:
-                    working += 1
-                    capacity += workload.pod_capacity_rps(node)
+                    working += (1.0 - egress_share) * ready
+                    partial += ready * ((1.0 - egress_share) * workload.pod_capacity_rps(node))
+                    losses[cause] = losses.get(cause, 0.0) + egress_share * ready
                     continue
-                losses[cause] = losses.get(cause, 0.0) + 1.0
+                else:
+                    working += ready
+                    per_pod = workload.pod_capacity_rps(node)
+                    working_by_capacity[per_pod] = working_by_capacity.get(per_pod, 0) + ready
+                    continue
+                losses[cause] = losses.get(cause, 0.0) + ready
+            capacity = 0.0
+            for per_pod, count in working_by_capacity.items():
+                capacity += _repeated_sum(per_pod, count)
+            capacity += partial
+            missing = self._missing_cause(workload)
             if routed:
                 loss_causes = tuple((c, n / routed) for c, n in losses.items())
                 fraction = working / routed
             else:
-                loss_causes = ((self._missing_cause(workload), 1.0),)
+                loss_causes = ((missing, 1.0),)
                 fraction = 0.0
             services.append(
                 WorkloadService(
@@ -211,17 +275,34 @@ class EnvironmentModel:
                     working_fraction=fraction,
                     capacity_rps=capacity,
                     loss_causes=loss_causes,
-                    shortfall_cause=self._missing_cause(workload),
+                    shortfall_cause=missing,
                 )
             )
-        return ServiceState(True, "", tuple(services))
+        front_loss, front_cause = self.alb.dead_share() if self.alb is not None else (0.0, "")
+        return ServiceState(True, "", tuple(services), front_loss, front_cause)
+
+    def _all_working(self, workload: WorkloadState) -> WorkloadService:
+        """A workload all of whose ready replicas work (the healthy common case).
+
+        Counted from the workload's tallies instead of its nodes; the same
+        figures as the walk in :meth:`service_state` would give.
+        """
+        ready = sum(workload.ready_by_capacity.values())
+        capacity = 0.0
+        for per_pod, count in workload.ready_by_capacity.items():
+            capacity += _repeated_sum(per_pod, count)
+        missing = self._missing_cause(workload)
+        return WorkloadService(
+            share=workload.spec.traffic_share,
+            working_fraction=1.0 if ready else 0.0,
+            capacity_rps=capacity,
+            loss_causes=() if ready else ((missing, 1.0),),
+            shortfall_cause=missing,
+        )
 
     def _missing_cause(self, workload: WorkloadState) -> str:
         """Why a workload has less capacity than it wants: the commonest replacement cause."""
-        counts: dict[str, int] = {}
-        for pod in workload.pods:
-            if pod.state != READY and pod.cause:
-                counts[pod.cause] = counts.get(pod.cause, 0) + 1
+        counts = dict(workload.replacing)
         for zone in self.zones:
             if not zone.up:
                 counts[zone.cause] = counts.get(zone.cause, 0) + 1
@@ -230,3 +311,15 @@ class EnvironmentModel:
             # while the control plane is down, or because scaling lags demand
             return "eks-control-plane" if not self.control_plane.up else "capacity-shortfall"
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def _routed(pod: Pod) -> bool:
+    """Whether the load balancer sends requests to ``pod``.
+
+    A Ready pod on a running node, unless the node died and the ALB health
+    check has already taken it out of rotation.
+    """
+    node = pod.node
+    if pod.state != READY or node is None or node.state != RUNNING:
+        return False
+    return (not node.failed and node.zone.up) or node.routed

@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from innovate_sim.aws.cluster import GONE, PENDING, READY, STARTING, Cluster, Pod, WorkloadState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import GONE, PENDING, READY, STARTING, Pod, WorkloadState
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.scenario.cluster import Hpa as HpaSpec

@@ -153,10 +153,16 @@ class Egress:
         self.zones = zones
         self.gateways = gateways
         self._by_zone = {gateway.zone.index: gateway for gateway in gateways}
+        #: route tables re-pointed by an operator: zone → the zone whose gateway it now uses
+        self.rerouted: dict[int, int] = {}
+
+    def own_gateway_zone(self, zone: int) -> int | None:
+        """The zone of the gateway ``zone``'s route table points at by design."""
+        return self.topology.nat_zone_for(zone)
 
     def gateway_for(self, zone: int) -> NatGateway | None:
         """The gateway zone ``zone`` routes through."""
-        gateway_zone = self.topology.nat_zone_for(zone)
+        gateway_zone = self.rerouted.get(zone, self.topology.nat_zone_for(zone))
         return None if gateway_zone is None else self._by_zone[gateway_zone]
 
     def ok(self, zone: int) -> bool:

@@ -7,12 +7,19 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
   pending pods (:func:`innovate_sim.workload.packing.plan`) onto existing and
   in-flight nodes first, then onto new NodeClaims of the cheapest fitting type.
 * **Launch** — a NodeClaim becomes a node after a launch-latency draw; with
-  probability ``capacity_error_probability`` (or when its zone is down) the
-  launch fails with insufficient capacity and the offering is cached as
-  unavailable for 3 minutes; the pods wait for the next batch.
+  probability ``capacity_error_probability`` the launch fails with
+  insufficient capacity and the offering is cached as unavailable for 3
+  minutes; the pods wait for the next batch. A launch into a failed AZ is
+  accepted but never registers: after ``registration_timeout`` (15 min) the
+  NodeClaim is deleted and its pods are provisioned again.
 * **Interruption** — a Spot notice (2 minutes) makes Karpenter cordon and drain
   the node at once and mark the offering unavailable; pods go pending and are
   re-provisioned while the instance still runs.
+* **Status checks** — a hardware failure sends no notice: EC2's status check
+  (every minute) marks the instance impaired, and Karpenter, polling
+  DescribeInstanceStatus every minute, terminates it once it has been impaired
+  for 120 s; its pods are recreated then. The ALB and kubelet heartbeats
+  notice on their own schedules (:mod:`innovate_sim.aws.cluster`).
 * **Expiry** — nodes are replaced ``expireAfter`` (720 h) after launch.
 * **Consolidation** — every 10 s poll, nodes stable for ``consolidateAfter``
   are removed when empty, or when underutilised and all their pods fit on
@@ -23,16 +30,19 @@ Behaviour and defaults follow the Karpenter source (KARPENTER.md):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
-from innovate_sim.aws.cluster import LAUNCHING, RUNNING, TERMINATED, Cluster, Node, PoolState
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
 from innovate_sim.scenario.cluster import Karpenter as KarpenterSpec
 from innovate_sim.workload.packing import NodeRoom, PodRequest, PoolOffer, plan
 
-__all__ = ["Karpenter"]
+__all__ = ["Karpenter", "status_check_detection"]
 
 _EPS = 1e-9
 
@@ -74,11 +84,19 @@ class Karpenter:
         self._last_pass_h = -math.inf
         self.launches = 0
         self.capacity_errors = 0
+        #: EC2 accepts launches into a failed AZ (they never register) rather than refusing them
+        self.failed_zone_accepts_launches = True
+        #: draws the time from an instance failure to Karpenter acting on its status check (h)
+        self.status_check_detection: Callable[[], float] = partial(
+            status_check_detection, spec, stream
+        )
         self.consolidations = 0
         self.events: list[tuple[float, str]] | None = None
         cluster.on_unschedulable.append(self.trigger)
         cluster.on_node_change.append(self._node_changed)
         cluster.on_node_removed.append(self._node_removed)
+        cluster.on_stranded.append(self.watch_registration)
+        cluster.on_instance_failed.append(self.watch_status_checks)
         control_plane.on_recover.append(self._control_plane_back)
 
     def _log(self, what: str) -> None:
@@ -200,8 +218,9 @@ class Karpenter:
             assert claim.instance_type is not None
             pool = next(p for p in self.pools if p.name == claim.pool)
             offering = (claim.instance_type.name, claim.zone, claim.capacity_type)
-            zone_down = not self.cluster.zones[claim.zone].up
-            if zone_down or self.stream.bernoulli(self.spec.capacity_error_probability):
+            zone_up = self.cluster.zones[claim.zone].up
+            refused = not zone_up and not self.failed_zone_accepts_launches
+            if refused or self.stream.bernoulli(self.spec.capacity_error_probability):
                 self.capacity_errors += 1
                 self.unavailable[offering] = self.sim.now + self.spec.unavailable_offering_ttl
                 self._log(f"capacity-error:{claim.instance_type.name}:{claim.zone}")
@@ -218,9 +237,11 @@ class Karpenter:
                 claim.price_usd_per_hour,
                 ready_in_h=latency,
             )
-            if latency > self.spec.registration_timeout:
-                # Karpenter deletes a NodeClaim that never registers and tries again
-                self.sim.after(self.spec.registration_timeout, partial(self._expired_claim, node))
+            if not zone_up:
+                # EC2 may accept a launch into a failed AZ; the node then never registers
+                self.cluster.strand(node)
+            elif latency > self.spec.registration_timeout:
+                self.watch_registration(node)
             for request in claim.pods:
                 by_uid[request.uid].nominated = node
         if result.unschedulable:
@@ -228,6 +249,12 @@ class Karpenter:
             if self.unavailable:
                 # nothing else may wake the batcher: retry when a cached offering comes back
                 self.sim.at(min(self.unavailable.values()), self.trigger)
+
+    def watch_registration(self, node: Node) -> None:
+        """Delete ``node``'s NodeClaim if it has not registered ``registration_timeout`` after
+        launch (Karpenter then provisions again, possibly in the same zone)."""
+        deadline = node.launched_h + self.spec.registration_timeout
+        self.sim.at(max(deadline, self.sim.now), partial(self._expired_claim, node))
 
     def _expired_claim(self, node: Node) -> None:
         if node.state == LAUNCHING:
@@ -270,11 +297,24 @@ class Karpenter:
             node.timers.append(
                 self.sim.after(
                     self.spot_notice_h,
-                    lambda: self.cluster.fail_node(
-                        node, "spot-interruption", karpenter_notified=False
-                    ),
+                    lambda: self.cluster.fail_node(node, "spot-interruption"),
                 )
             )
+
+    def watch_status_checks(self, node: Node) -> None:
+        """``node``'s instance failed: terminate it when its failed status check is seen."""
+        if self.spec.instance_status_checks:
+            delay = self.status_check_detection()
+            node.timers.append(self.sim.after(delay, partial(self._impaired, node)))
+
+    def _impaired(self, node: Node) -> None:
+        if node.state == TERMINATED:
+            return
+        self._log(f"instance-impaired:{node.id}")
+        node.cordoned = True
+        for pod in list(node.pods):
+            self.cluster.delete_pod(pod, lost=True, cause=node.death_cause or "node-failure")
+        self.cluster.remove_node(node, node.death_cause or "node-failure")
 
     def expire(self, node: Node) -> None:
         """expireAfter elapsed: drain and terminate the node (forceful, no budget)."""
@@ -320,11 +360,12 @@ class Karpenter:
             nodes = sorted((n for n in pool.nodes if n.state == RUNNING), key=lambda n: n.id)
             disrupting = sum(1 for n in pool.nodes if n.cordoned or n.not_ready)
             allowed = math.ceil(pool.spec.budget * len(pool.nodes) - _EPS) - disrupting
+            nominated = {id(p.nominated) for p in self.cluster.pending if p.nominated is not None}
             candidates = []
             for node in nodes:
                 if node.cordoned or not node.alive or node.not_ready:
                     continue
-                if self._nominated(node):
+                if id(node) in nominated:
                     continue
                 stable_at = node.last_pod_change_h + pool.spec.consolidate_after
                 if stable_at > now + _EPS:
@@ -347,8 +388,9 @@ class Karpenter:
                 (n for n in candidates if n.pods and n.state == RUNNING),
                 key=lambda n: (len(n.pods), -n.price_usd_per_hour, n.id),
             )
+            rooms = self._free_rooms() if busy else []
             for node in busy:
-                if self._pods_fit_elsewhere(node):
+                if self._pods_fit_elsewhere(node, rooms):
                     acted = True
                     self.consolidations += 1
                     self._log(f"consolidate-delete:{node.id}")
@@ -362,31 +404,70 @@ class Karpenter:
         elif later:
             self.mark_dirty(min(later))
 
-    def _pods_fit_elsewhere(self, node: Node) -> bool:
-        """Whether every pod on ``node`` fits on the free room of other schedulable nodes."""
-        rooms = [
-            [n.free_cpu, n.free_memory_gib, n.free_pods, n.pool.name]
+    def _free_rooms(self) -> list[_Room]:
+        """Free room of the schedulable nodes settled for ``consolidateAfter``, in node order.
+
+        Built once per consolidation pass; nodes without room for the smallest
+        pod of any workload cannot take anything and are left out.
+        """
+        now = self.sim.now
+        workloads = self.cluster.workloads.values()
+        smallest_cpu = min((w.spec.requests.cpu for w in workloads), default=0.0)
+        smallest_memory = min((w.spec.requests.memory for w in workloads), default=0.0)
+        return [
+            _Room(n, n.free_cpu, n.free_memory_gib, n.free_pods)
             for n in self.cluster.nodes
-            if n is not node
+            if n.free_pods >= 1
+            and n.free_cpu + _EPS >= smallest_cpu
+            and n.free_memory_gib + _EPS >= smallest_memory
             and n.schedulable
             and n.state == RUNNING
-            and n.last_pod_change_h + n.pool.spec.consolidate_after <= self.sim.now + _EPS
+            and n.last_pod_change_h + n.pool.spec.consolidate_after <= now + _EPS
         ]
+
+    def _pods_fit_elsewhere(self, node: Node, rooms: list[_Room] | None = None) -> bool:
+        """Whether every pod on ``node`` fits on the free room of other schedulable nodes.
+
+        Args:
+            node: the consolidation candidate.
+            rooms: the pass's free-room table (:meth:`_free_rooms`); left unchanged.
+        """
+        if rooms is None:
+            rooms = self._free_rooms()
+        left: dict[int, list[float]] = {}  # room index -> [cpu, memory, pods] left in this trial
         pods = sorted(node.pods, key=lambda p: -p.workload.spec.requests.cpu)
         for pod in pods:
             cpu = pod.workload.spec.requests.cpu
             memory = pod.workload.spec.requests.memory
-            for room in rooms:
-                if (
-                    room[3] in pod.workload.pools
-                    and room[0] + _EPS >= cpu
-                    and room[1] + _EPS >= memory
-                    and room[2] >= 1
-                ):
-                    room[0] -= cpu
-                    room[1] -= memory
-                    room[2] -= 1
+            pools = pod.workload.pools
+            for index, room in enumerate(rooms):
+                if room.node is node or room.node.pool.name not in pools:
+                    continue
+                free = left.get(index) or [room.cpu, room.memory_gib, room.pods]
+                if free[0] + _EPS >= cpu and free[1] + _EPS >= memory and free[2] >= 1:
+                    free[0] -= cpu
+                    free[1] -= memory
+                    free[2] -= 1
+                    left[index] = free
                     break
             else:
                 return False
         return True
+
+
+def status_check_detection(spec: KarpenterSpec, stream: Stream) -> float:
+    """Failure → Karpenter acts: phase of EC2's check + unhealthy threshold + phase of the poll."""
+    return (
+        stream.random() * spec.ec2_status_check_interval
+        + spec.instance_unhealthy_after
+        + stream.random() * spec.instance_status_poll
+    )
+
+
+class _Room(NamedTuple):
+    """A node's free room at the start of a consolidation pass."""
+
+    node: Node
+    cpu: float
+    memory_gib: float
+    pods: int

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from innovate_sim.aws.cluster import RUNNING, Cluster, Node
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import RUNNING, Node
 from innovate_sim.aws.karpenter import Karpenter
 from innovate_sim.engine import Simulation
 from innovate_sim.rng import Stream
@@ -64,8 +65,7 @@ class NodeLifecycle:
             )
 
     def instance_failure(self, node: Node) -> None:
-        """The node's instance dies: its node group or Karpenter replaces it."""
+        """The node's instance dies: its node group or Karpenter replaces it, when they notice."""
         if node.state != RUNNING:
             return
-        queue = self.karpenter is not None and self.karpenter.spec.interruption_queue
-        self.cluster.fail_instance(node, interruption_queue=queue)
+        self.cluster.fail_instance(node)

@@ -15,8 +15,11 @@ States and transitions (AVAILABILITY.md §2):
   whichever is first. A restore loses the writes since the last 5-minute
   transaction-log upload (the RPO).
 * **Maintenance**: OS patches (Poisson arrivals, applied in the next weekly
-  window) cost Multi-AZ one failover and Single-AZ about 10 minutes offline;
-  engine upgrades take every deployment down for their duration.
+  window) cost Multi-AZ one failover and Single-AZ about 10 minutes offline.
+  A minor engine upgrade takes a Single-AZ instance and a Multi-AZ *instance*
+  deployment (primary and standby together) down for its duration; a Multi-AZ
+  DB *cluster* upgrades its readers one at a time, then fails over to an
+  upgraded reader (one short failover) and upgrades the old writer as a reader.
 """
 
 from __future__ import annotations
@@ -151,12 +154,14 @@ class Database:
                 return instance
         return None
 
-    def _start_failover(self, standby: DbInstance, cause: str) -> None:
+    def _start_failover(
+        self, standby: DbInstance, cause: str, duration_h: float | None = None
+    ) -> None:
         self.failovers += 1
         self.primary = None
         self._set_writable(False, "rds-failover" if cause == "rds-instance-failure" else cause)
         self._log(f"failover-start:{cause}")
-        duration = self.failover()
+        duration = self.failover() if duration_h is None else duration_h
         self._busy_until = self.sim.after(duration, lambda: self._finish_failover(standby))
 
     def _finish_failover(self, standby: DbInstance) -> None:
@@ -314,11 +319,42 @@ class Database:
         else:
             self._offline_for(single_az_downtime_h, "rds-maintenance")
 
-    def engine_upgrade(self, duration_h: float) -> None:
-        """An engine upgrade takes every instance down together for ``duration_h``."""
+    def engine_upgrade(self, duration_h: float, cluster_failover_h: float | None = None) -> None:
+        """Apply a minor engine upgrade now.
+
+        A Single-AZ instance and a Multi-AZ DB instance deployment (primary and
+        standby upgraded together) accept no writes for ``duration_h``. A
+        Multi-AZ DB cluster with a healthy reader fails over to it once the
+        readers are upgraded, for ``cluster_failover_h``, and the old writer is
+        upgraded as a reader (not a failover target) for ``duration_h``; without a
+        healthy reader it is upgraded in place like an instance.
+
+        Args:
+            duration_h: time to upgrade one instance (or a whole instance deployment).
+            cluster_failover_h: writes paused while a Multi-AZ DB cluster switches
+                to an upgraded reader; required for a cluster.
+        """
         if not self.writable or self._offline:
             return
-        self._offline_for(duration_h, "rds-maintenance")
+        reader = self._best_standby()
+        if self.deployment != "multi-az-cluster" or reader is None or self.primary is None:
+            self._offline_for(duration_h, "rds-maintenance")
+            return
+        if cluster_failover_h is None:
+            raise ValueError("a Multi-AZ DB cluster upgrade needs cluster_failover_h")
+        old_writer = self.primary
+        self._log("upgrade-failover")
+        self._start_failover(reader, "rds-maintenance", cluster_failover_h)
+        old_writer.healthy = False
+        self.sim.after(duration_h, partial(self._instance_upgraded, old_writer))
+
+    def _instance_upgraded(self, instance: DbInstance) -> None:
+        """The old writer finished its upgrade: it is a healthy reader again."""
+        if instance.failed:
+            return  # lost meanwhile; its rebuild brings it back
+        instance.healthy = True
+        self._log(f"instance-{instance.index}-upgraded")
+        self._maybe_recover()
 
     def reboot_with_failover(self) -> None:
         """A manual reboot with failover (chaos)."""
@@ -355,12 +391,15 @@ class Maintenance:
         window_start_h: start of the weekly window (hours after Monday 00:00).
         patch_downtime: draws a Single-AZ patch downtime (hours).
         upgrade_duration: draws an engine upgrade's duration (hours).
+        cluster_failover: draws the failover of a Multi-AZ DB cluster to an
+            upgraded reader (hours).
     """
 
     database: Database
     window_start_h: float
     patch_downtime: Callable[[], float]
     upgrade_duration: Callable[[], float]
+    cluster_failover: Callable[[], float]
 
     def os_patch_due(self) -> None:
         """An OS patch is due: apply it in the next window."""
@@ -378,4 +417,4 @@ class Maintenance:
         self.database.os_patch(self.patch_downtime())
 
     def _upgrade(self) -> None:
-        self.database.engine_upgrade(self.upgrade_duration())
+        self.database.engine_upgrade(self.upgrade_duration(), self.cluster_failover())

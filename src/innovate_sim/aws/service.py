@@ -53,15 +53,24 @@ class ServiceState:
     alb_up: bool
     alb_cause: str = ""
     workloads: tuple[WorkloadService, ...] = ()
+    front_loss: float = 0.0
+    """Share of requests sent to ALB nodes that died with their AZ but are still in DNS."""
+    front_cause: str = ""
 
     def saturation_rps(self) -> float:
         """Lowest demand at which some workload saturates (∞ if none can)."""
-        return min((w.saturation_rps for w in self.workloads), default=_INF)
+        level = min((w.saturation_rps for w in self.workloads), default=_INF)
+        return level / (1.0 - self.front_loss) if self.front_loss < 1.0 else _INF
 
     def success(self, demand_rps: float) -> float:
         """Share of requests that succeed at demand ``demand_rps``."""
-        if not self.alb_up:
+        if not self.alb_up or self.front_loss >= 1.0:
             return 0.0
+        reaching = 1.0 - self.front_loss
+        return reaching * self._workload_success(demand_rps * reaching)
+
+    def _workload_success(self, demand_rps: float) -> float:
+        """Share of the requests reaching a live ALB node that succeed."""
         value = 1.0
         for w in self.workloads:
             if demand_rps > 0 and w.share > 0:
@@ -78,7 +87,15 @@ class ServiceState:
             return {}
         if not self.alb_up:
             return {self.alb_cause or "alb": total}
+        if self.front_loss >= 1.0:
+            return {self.front_cause or "az-outage": total}
+        reaching = 1.0 - self.front_loss
+        front = {self.front_cause: self.front_loss} if self.front_loss > 0 else {}
+        behind = total - self.front_loss
+        if behind <= 0:
+            return front
         weights: dict[str, float] = {}
+        demand_rps *= reaching
         for w in self.workloads:
             for cause, share in w.loss_causes:
                 weights[cause] = weights.get(cause, 0.0) + w.share * share
@@ -89,6 +106,10 @@ class ServiceState:
                         w.share * excess
                     )
         norm = sum(weights.values())
+        shares = dict(front)
         if norm <= 0:
-            return {"unknown": total}
-        return {cause: total * weight / norm for cause, weight in weights.items()}
+            shares["unknown"] = shares.get("unknown", 0.0) + behind
+            return shares
+        for cause, weight in weights.items():
+            shares[cause] = shares.get(cause, 0.0) + behind * weight / norm
+        return shares

@@ -14,12 +14,14 @@ import typer
 
 from innovate_sim.cli import (  # noqa: F401  (register commands)
     basic,
+    importing,
     sensitivity,
     simulate,
     sweep,
     targets,
 )
 from innovate_sim.cli.app import app, errors
+from innovate_sim.cli.help import tidy_command
 from innovate_sim.errors import InnovateSimError
 
 __all__ = ["app", "main", "run"]
@@ -28,7 +30,8 @@ __all__ = ["app", "main", "run"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``innovate-sim`` script; returns the exit status."""
     try:
-        status = app(args=argv, standalone_mode=False)
+        command = tidy_command(typer.main.get_command(app))
+        status = command.main(args=argv, prog_name="innovate-sim", standalone_mode=False)
     except InnovateSimError as exc:
         errors.print(f"error: {exc}", markup=False)
         return 2

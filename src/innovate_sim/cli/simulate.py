@@ -15,21 +15,37 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import FileArg, app, console
+from innovate_sim.cli.app import FileArg, app, console, disclose, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import count_noun, display_unit, format_interval, format_value
 
 if TYPE_CHECKING:
     from innovate_sim.experiments import SimulationResult
     from innovate_sim.scenario import Scenario
 
-__all__ = ["executor_for", "print_result"]
+__all__ = ["EXIT_REPLICATIONS_FAILED", "executor_for", "print_result", "report_failures"]
 
 Replications = Annotated[
     int | None, typer.Option("-n", "--replications", help="Replications (default: the scenario's).")
 ]
+
+
+def _valid_seed(value: int | None) -> int | None:
+    """``--seed`` checked like the scenario's ``seed:`` field (exit 2 when outside it)."""
+    from innovate_sim.rng import check_seed
+
+    if value is None:
+        return None
+    try:
+        return check_seed(value, "the seed")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--seed'") from None
+
+
 Seed = Annotated[
-    int | None, typer.Option("--seed", help="Experiment seed (default: the scenario's).")
+    int | None,
+    typer.Option("--seed", help="Experiment seed (default: the scenario's).", callback=_valid_seed),
 ]
 Workers = Annotated[int, typer.Option("--workers", "-w", help="Worker processes (1 = serial).")]
 OutDir = Annotated[
@@ -93,70 +109,90 @@ def print_result(result: object, top: int = 5) -> None:
     prov = result.provenance()
     console.print(
         f"scenario {prov['scenario']} (hash {prov['scenario_hash']}), seed {prov['seed']}, "
-        f"{prov['replications']} replications of {prov['horizon_h'] / 8760:g} y, "
+        f"{count_noun(prov['replications'], 'replication')} of {prov['horizon_h'] / 8760:g} y, "
         f"prices {prov['catalog_version']}, innovate_sim {prov['package_version']}, "
         f"{prov['wall_time_s']:.1f} s"
     )
-    if result.failed:
-        console.print(
-            f"[red]{len(result.failed)} replications failed[/]: "
-            + ", ".join(str(r) for r, _ in result.failed[:10])
-        )
     summary = result.summary()
     level = f"{result.confidence * 100:g}% CI"
     table = Table(title=f"Forecast (mean, {level}: {prov['ci_method']})")
     for column in ("environment", "metric", "mean", level, "p5 – p95"):
         table.add_column(column, justify="left" if column in ("environment", "metric") else "right")
+    notes: list[str] = []
     for row in iter_rows(summary):
         fmt, ci = _row_text(row, decimals=1)
+        if row.n >= 2 and row.ci_note:
+            notes.append(f"[{len(notes) + 1}] {row.environment} {row.metric}: {row.ci_note}")
+            ci = f"{'not estimable' if row.ci_low == row.ci_high else ci} [{len(notes)}]"
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean),
             ci,
             f"{fmt(row.p5)} – {fmt(row.p95)}",
         )
     console.print(table)
+    for note in notes:
+        console.print(note, markup=False)
+    from innovate_sim.reporting.causes import used_defaults
+    from innovate_sim.reporting.tables import (
+        CAUSE_BASIS_NOTE,
+        DOWNTIME_BY_CAUSE_COLUMNS,
+        WORST_INCIDENT_COLUMNS,
+        downtime_by_cause_rows,
+        worst_incidents,
+    )
+
+    print_excluded_risks(result)
+    used = used_defaults(result.scenario)
     years = result.horizon_years
     by_cause = result.downtime_by_cause
     if not by_cause.empty:
-        causes = Table(title="Downtime by cause (mean per year over replications)")
-        for column in (
-            "environment",
-            "cause",
-            "incident minutes/year",
-            "lost requests/year",
-            "share of lost requests",
-        ):
-            causes.add_column(
-                column, justify="left" if column in ("environment", "cause") else "right"
-            )
-        means = by_cause.groupby(["environment", "cause"], as_index=False)[
-            ["incident_min", "lost_requests"]
-        ].mean()
-        for env, group in means.groupby("environment", sort=False):
-            total = group["lost_requests"].sum()
-            for row in iter_rows(group.sort_values("lost_requests", ascending=False)):
-                share = row.lost_requests / total if total > 0 else 0.0
-                causes.add_row(
-                    str(env),
-                    row.cause,
-                    f"{row.incident_min / years:,.2f}",
-                    f"{row.lost_requests / years:,.0f}",
-                    f"{share * 100:.1f}%",
-                )
-        console.print(causes)
+        _print_table(
+            "Downtime by cause (mean per year over replications)",
+            DOWNTIME_BY_CAUSE_COLUMNS,
+            downtime_by_cause_rows(by_cause, years, used),
+            CAUSE_BASIS_NOTE,
+        )
     incidents = result.incidents
     if not incidents.empty:
-        from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
+        worst = worst_incidents(incidents, top, used)
+        _print_table(
+            f"Worst {len(worst)} incidents (by lost requests)", WORST_INCIDENT_COLUMNS, worst
+        )
 
-        worst = worst_incidents(incidents, top)
-        table = Table(title=f"Worst {len(worst)} incidents (by lost requests)")
-        for column in WORST_INCIDENT_COLUMNS:
-            table.add_column(column, justify="right")
-        for cells in worst:
-            table.add_row(*cells)
-        console.print(table)
+
+def print_excluded_risks(result: SimulationResult) -> None:
+    """Print the risks the simulation excludes with their closed-form effect (if any)."""
+    from innovate_sim.reporting.tables import (
+        EXCLUDED_RISK_COLUMNS,
+        EXCLUDED_RISK_NOTE,
+        excluded_risk_rows,
+    )
+
+    _print_table(
+        "Excluded risks (closed-form estimate)",
+        EXCLUDED_RISK_COLUMNS,
+        excluded_risk_rows(result.excluded_risks, result.availability),
+        EXCLUDED_RISK_NOTE,
+    )
+
+
+def _print_table(
+    title: str, columns: tuple[str, ...], rows: list[list[str]], note: str = ""
+) -> None:
+    """Print a table (text columns left, figures right) and a note under it; nothing if empty."""
+    if not rows:
+        return
+    table = Table(title=title)
+    left = {"environment", "cause", "risk (not simulated)", "basis"}
+    for column in columns:
+        table.add_column(column, justify="left" if column in left else "right")
+    for cells in rows:
+        table.add_row(*cells)
+    console.print(table)
+    if note:
+        console.print(note, style="dim")
 
 
 @app.command()
@@ -167,14 +203,45 @@ def run(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate a scenario and print availability and cost forecasts with CIs."""
-    from innovate_sim.scenario import load_scenario
+    from innovate_sim.cli.documents import result_document
+    from innovate_sim.cost.pricecheck import load_priced_scenario
 
-    result = simulate_scenario(load_scenario(file), replications, seed, workers, dask)
-    print_result(result)
+    chosen = chosen_format(format)
+    result = simulate_scenario(load_priced_scenario(file), replications, seed, workers, dask)
+    if chosen == "table":
+        print_result(result)
+        disclose(result.scenario)
+    else:
+        emit(result_document(result), chosen)
     if out is not None:
-        save_outputs(result, out)
+        save_outputs(result, out, quiet=chosen != "table")
+    raise typer.Exit(report_failures(result))
+
+
+#: Exit status of ``run`` and ``check`` when a replication raised.
+EXIT_REPLICATIONS_FAILED = 4
+
+
+def report_failures(result: SimulationResult) -> int:
+    """Print how many replications failed and the first error; the exit status to use.
+
+    Returns:
+        0 when every replication completed, else :data:`EXIT_REPLICATIONS_FAILED`.
+    """
+    if not result.failed:
+        return 0
+    first, error = result.failed[0]
+    lines = [line for line in error.splitlines() if line.strip()]
+    errors.print(
+        f"[red]{len(result.failed)} of {count_noun(len(result.outcomes), 'replication')} "
+        f"failed[/]; the first (replication {first}): {lines[0] if lines else 'no message'}",
+        markup=True,
+        highlight=False,
+    )
+    return EXIT_REPLICATIONS_FAILED
 
 
 def simulate_scenario(
@@ -204,14 +271,17 @@ def simulate_scenario(
         )
 
 
-def save_outputs(result: SimulationResult, out: Path) -> None:
-    """Write the result's tables and its report into ``out`` (atomically)."""
+def save_outputs(result: SimulationResult, out: Path, *, quiet: bool = False) -> None:
+    """Write the result's tables and its report into ``out`` (atomically).
+
+    The line saying so goes to stderr when ``quiet`` (stdout holds JSON, CSV or markdown).
+    """
     from innovate_sim.experiments.io import save_result
     from innovate_sim.reporting.report import write_report
 
     written = save_result(result, out)
     written += write_report(result, out)
-    console.print(f"wrote {len(written)} files to {out}")
+    (errors if quiet else console).print(f"wrote {len(written)} files to {out}")
 
 
 @app.command()
@@ -226,12 +296,15 @@ def compare(
         Path | None,
         typer.Option("--out", "-o", help="Folder for differences.csv and differences.png."),
     ] = None,
+    format: FormatOption = "table",
 ) -> None:
     """Run two scenarios with common random numbers; print paired differences B − A."""
+    from innovate_sim.cli.documents import compare_document
+    from innovate_sim.cost.pricecheck import load_priced_scenario
     from innovate_sim.experiments import compare as run_compare
-    from innovate_sim.scenario import load_scenario
 
-    scenario_a, scenario_b = load_scenario(a), load_scenario(b)
+    chosen = chosen_format(format)
+    scenario_a, scenario_b = load_priced_scenario(a), load_priced_scenario(b)
     count = replications or scenario_a.replications
     with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating A and B", total=2 * count)
@@ -245,9 +318,24 @@ def compare(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     diff = comparison.differences
+    if chosen == "table":
+        _print_differences(comparison, count)
+    else:
+        emit(compare_document(comparison), chosen)
+    if out is not None:
+        _write_differences(diff, out)
+        (errors if chosen != "table" else console).print(
+            f"wrote differences.csv and differences.png to {out}"
+        )
+
+
+def _print_differences(comparison: Any, count: int) -> None:
+    """The table of paired differences B − A with their intervals."""
+    diff = comparison.differences
+    scenario_a, scenario_b = comparison.a.scenario, comparison.b.scenario
     level = f"{comparison.a.confidence * 100:g}% CI"
     table = Table(
-        title=f"B − A, paired over {count} replications with common random numbers "
+        title=f"B − A, paired over {count_noun(count, 'replication')} with common random numbers "
         f"(A = {scenario_a.name}, B = {scenario_b.name})"
     )
     for column in ("environment", "metric", "A", "B", "B − A", level):
@@ -256,16 +344,13 @@ def compare(
         fmt, ci = _row_text(row, decimals=2)
         table.add_row(
             row.environment,
-            f"{row.metric} ({row.unit})",
+            f"{row.metric} ({display_unit(row.unit)})",
             fmt(row.mean_a),
             fmt(row.mean_b),
             fmt(row.mean_difference),
             ci,
         )
     console.print(table)
-    if out is not None:
-        _write_differences(diff, out)
-        console.print(f"wrote differences.csv and differences.png to {out}")
 
 
 def _write_differences(diff: pd.DataFrame, out: Path) -> None:

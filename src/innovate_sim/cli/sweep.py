@@ -13,7 +13,8 @@ import yaml
 from rich.table import Table
 
 from innovate_sim._frames import iter_rows
-from innovate_sim.cli.app import app, console
+from innovate_sim.cli.app import app, console, errors
+from innovate_sim.cli.formats import FormatOption, chosen_format, emit
 from innovate_sim.cli.simulate import (
     DaskAddress,
     Replications,
@@ -65,6 +66,10 @@ def parse_set(option: str) -> tuple[str, list[Any]]:
     return path.strip(), parsed
 
 
+#: The mark of each Pareto status in the sweep table.
+_MARKS = {"efficient": "◆", "not distinguishable": "≈"}
+
+
 def print_sweep(result: Any) -> None:
     """Print the sweep table (Pareto set marked ◆) and the frontier, cheapest first."""
     table = result.table
@@ -74,8 +79,8 @@ def print_sweep(result: Any) -> None:
     view = Table(
         title=f"Sweep: {len(table)} variants × {result.replications} replications, "
         f"seed {result.seed}, common random numbers",
-        caption=f"availability and downtime of {result.environment!r}; "
-        "cost of the whole scenario; ◆ Pareto set",
+        caption=f"availability and downtime of {result.environment!r}; cost of the whole "
+        "scenario; ◆ Pareto set; ≈ not distinguishable from another variant",
     )
     view.add_column("", justify="center")
     for name in parameters:
@@ -87,7 +92,7 @@ def print_sweep(result: Any) -> None:
     interval = partial(format_interval, undefined="n/a (n=1)")
     for row in table.to_dict(orient="records"):
         view.add_row(
-            "◆" if row["pareto"] else "",
+            _MARKS.get(row["pareto_status"], ""),
             *(str(row[name]) for name in parameters),
             format_usd(row["monthly_cost_usd"]),
             interval(row["monthly_cost_ci_low"], row["monthly_cost_ci_high"], usd_whole),
@@ -106,12 +111,19 @@ def print_sweep(result: Any) -> None:
     console.print(view)
     frontier = result.frontier()
     console.print(
-        "◆ Pareto set (no other variant is at least as cheap and as available), cheapest first:"
+        "◆ Pareto set (told apart from every other variant, and no other is as cheap and as "
+        "available: paired differences outside their intervals), cheapest first:"
     )
     for r in iter_rows(frontier):
         console.print(
             f"  {r.variant}: {format_usd(r.monthly_cost_usd)}/month, "
             f"{format_percent(r.request_availability)} of requests served"
+        )
+    unclear = table.loc[table["pareto_status"] == "not distinguishable", "variant"].tolist()
+    if unclear:
+        console.print(
+            f"≈ not distinguishable with {result.replications} replications (run more): "
+            + ", ".join(map(str, unclear))
         )
 
 
@@ -182,12 +194,16 @@ def sweep(
             help="Save each finished variant in OUT/variants and skip those already there.",
         ),
     ] = False,
+    format: FormatOption = "table",
 ) -> None:
     """Simulate scenario variants with common random numbers; print cost against availability."""
+    from innovate_sim.cli.documents import sweep_document
+    from innovate_sim.cost.pricecheck import load_priced_scenario as load_scenario
     from innovate_sim.experiments import load_sweep
     from innovate_sim.experiments import sweep as run_sweep
-    from innovate_sim.scenario import load_scenario
 
+    chosen = chosen_format(format)
+    say = console if chosen == "table" else errors
     if replications is not None and replications < 1:
         raise InnovateSimError("--replications must be at least 1")
     if workers < 1:
@@ -212,7 +228,7 @@ def sweep(
 
     def done(item: Any, resumed: bool) -> None:
         if resumed:
-            console.print(f"  {item.label}: resumed from {out}/variants")
+            say.print(f"  {item.label}: resumed from {out}/variants")
 
     with executor_for(dask) as executor, _progress() as bar:
         task = bar.add_task("simulating variants", total=None)
@@ -229,11 +245,14 @@ def sweep(
             progress=lambda n, total: bar.update(task, completed=n, total=total),
             on_variant=done,
         )
-    print_sweep(result)
-    console.print(
+    if chosen == "table":
+        print_sweep(result)
+    else:
+        emit(sweep_document(result), chosen)
+    say.print(
         f"{len(result.simulated)} variants simulated, {len(result.resumed)} resumed, "
         f"{result.wall_time_s:.1f} s"
     )
     if out is not None:
         written = _write_outputs(result, out)
-        console.print(f"wrote {', '.join(p.name for p in written)} to {out}")
+        say.print(f"wrote {', '.join(p.name for p in written)} to {out}")

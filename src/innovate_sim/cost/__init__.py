@@ -6,6 +6,7 @@
 """
 
 from innovate_sim.cost.components import FRAME_COLUMNS, CostComponent, CostEstimate
+from innovate_sim.cost.diff import CostDiff, LineChange, diff_estimates
 from innovate_sim.cost.estimate import (
     EnvironmentUsage,
     NetworkVolumes,
@@ -22,11 +23,14 @@ __all__ = [
     "FRAME_COLUMNS",
     "ClusterPlan",
     "CostComponent",
+    "CostDiff",
     "CostEstimate",
     "EnvironmentUsage",
+    "LineChange",
     "NetworkVolumes",
     "PlannedNode",
     "build_resources",
+    "diff_estimates",
     "environment_usage",
     "estimate_cost",
     "network_volumes",

@@ -24,6 +24,7 @@ from innovate_sim.cost.estimate import (
     scenario_catalog,
 )
 from innovate_sim.cost.resources.ec2_nodes import node_lines
+from innovate_sim.cost.resources.nat import DATA_PROCESSED_SKU as NAT_DATA_SKU
 from innovate_sim.pricing import PriceCatalog
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import HOURS_PER_MONTH, month_share, months_spanned
@@ -148,7 +149,7 @@ def accrued_rows(
     topology = topologies(scenario)
     pulls: dict[tuple[str, int, str], int] = {}
     for (name, month, zone), count in sorted(launches.items()):
-        route = topology[name].image_pull_route(zone)
+        route = topology[name].image_layer_route(zone)
         if route is not None:
             pulls[(name, month, route)] = pulls.get((name, month, route), 0) + count
     for (name, month, resource), count in pulls.items():
@@ -156,11 +157,7 @@ def accrued_rows(
         gb = env.network.traffic.image_pull_gb_per_node * count
         if gb <= 0:
             continue
-        sku = (
-            "Interface VPC endpoint data processed (first 1 PB)"
-            if topology[name].image_pulls_in_vpc
-            else "NAT Gateway data processed"
-        )
+        sku = NAT_DATA_SKU  # billed layers go through NAT (the S3 gateway endpoint is free)
         rows.append(
             (
                 month,

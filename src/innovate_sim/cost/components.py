@@ -32,6 +32,7 @@ FRAME_COLUMNS = (
     "price_key",
     "price_source",
     "price_as_of",
+    "price_verified",
 )
 
 #: ``environment`` of components that belong to the organisation, not an environment
@@ -84,6 +85,7 @@ class CostComponent:
             "price_key": self.price.key,
             "price_source": self.price.source,
             "price_as_of": self.price.as_of.isoformat() if self.price.as_of else "",
+            "price_verified": self.price.verified,
         }
 
 
@@ -108,6 +110,16 @@ class CostEstimate:
         """Sum of every line's monthly cost in USD."""
         return sum((c.monthly_usd for c in self.components), 0.0)
 
+    @property
+    def unverified(self) -> tuple[CostComponent, ...]:
+        """Lines priced from a row whose source a reader cannot check (``Price.verified``)."""
+        return tuple(c for c in self.components if not c.price.verified)
+
+    @property
+    def unverified_usd(self) -> float:
+        """Monthly USD of the :attr:`unverified` lines."""
+        return sum((c.monthly_usd for c in self.unverified), 0.0)
+
     def to_frame(self) -> pd.DataFrame:
         """Every line as a DataFrame with the columns of :data:`FRAME_COLUMNS`."""
         import pandas as pd  # deferred: the cost model must not import pandas eagerly
@@ -130,6 +142,16 @@ class CostEstimate:
         if not columns:
             return pd.DataFrame({"monthly_usd": [float(frame["monthly_usd"].sum())]})
         return frame.groupby(list(columns), sort=True)["monthly_usd"].sum().reset_index()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the total, then monthly USD by account and service."""
+        table = self.by("account", "service").to_html(
+            index=False, float_format=lambda usd: f"${usd:,.2f}", border=0
+        )
+        return (
+            f"<p><b>{self.scenario_name}</b>: ${self.total_usd:,.2f} per month "
+            f"(month {self.month}, 730 h; prices {self.catalog_version})</p>{table}"
+        )
 
     def __repr__(self) -> str:
         return (

@@ -12,7 +12,7 @@ Where traffic goes (DESIGN §3.4, reference PRICES.md):
 * **NAT Gateway** processes internet egress (per request and per month),
   plus what falls back to NAT for want of an endpoint: S3 / DynamoDB
   traffic without their gateway endpoint, AWS API traffic without interface
-  endpoints, and image pulls without the ECR endpoints (+ S3 gateway). The
+  endpoints, and image layers without the S3 gateway endpoint. The
   static estimate counts **one image pull per planned node per month**: a
   steady cluster replaces each node about monthly (Karpenter expiry,
   patching); the simulation counts the nodes it actually launches.
@@ -21,10 +21,12 @@ Where traffic goes (DESIGN §3.4, reference PRICES.md):
   share from the other AZs, ``(n−1)/n``, also pays inter-AZ transfer in
   each direction; with ``none`` nothing goes through NAT (the scenario
   refuses workloads that need egress) and NAT-bound traffic is dropped.
-* **Interface endpoints** bill an ENI per AZ per hour; AWS API traffic is
-  split evenly over the non-ECR interface endpoints, image pulls go to
-  ``ecr.dkr`` when the ECR endpoints exist (an upper bound: layers are
-  actually served from S3 through the free gateway endpoint).
+* **Interface endpoints** bill an ENI per AZ per hour; the ``logs``
+  endpoint carries the logs the environment ingests, the other AWS API
+  traffic is split evenly over the other non-ECR interface endpoints. Image
+  layers come from S3 (:meth:`Topology.image_layer_route`): through the free
+  S3 gateway endpoint when the VPC has one, else through NAT (the ECR
+  endpoints carry only manifests, not quantified).
 * **Data transfer out to the internet** is the responses
   (``response_kb × requests``) plus the internet egress the NAT Gateways
   send (AWS bills NAT traffic to the internet as data transfer out too),
@@ -58,14 +60,21 @@ from innovate_sim.cost.resources import (
     internet_egress,
     node_groups,
 )
+from innovate_sim.cost.resources.backup import BackupVault
 from innovate_sim.cost.resources.base import gb_from_kb
+from innovate_sim.cost.resources.operations import (
+    CloudWatchMonitoring,
+    ImageScanning,
+    KmsKeys,
+    Route53Zone,
+)
 from innovate_sim.errors import ScenarioError
 from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.model import Scenario
 from innovate_sim.units import month_window_h
 from innovate_sim.workload.sizing import ClusterPlan, plan_cluster
-from innovate_sim.workload.topology import NatPlacement, Topology
+from innovate_sim.workload.topology import LOGS_ENDPOINT, NatPlacement, Topology
 
 __all__ = [
     "EnvironmentUsage",
@@ -104,6 +113,12 @@ def network_volumes(
 ) -> NetworkVolumes:
     """Route an environment's monthly traffic to NAT, endpoints and the internet.
 
+    The ``logs`` interface endpoint carries the environment's ingested logs
+    (``observability.log_ingestion_gb_per_month``); the other AWS API traffic
+    (``aws_api_gb_per_month``) is split over the other non-ECR interface
+    endpoints, or goes through NAT without one. Image layers follow
+    :meth:`~innovate_sim.workload.topology.Topology.image_layer_route`.
+
     Args:
         env: the environment.
         topology: its NAT placement and endpoints.
@@ -111,7 +126,7 @@ def network_volumes(
         node_launches: nodes launched in the month (one image pull each).
     """
     traffic = env.network.traffic
-    api_endpoints = topology.api_endpoints
+    api_endpoints = tuple(s for s in topology.api_endpoints if s != LOGS_ENDPOINT)
     endpoint_gb = {service: 0.0 for service in topology.interface_endpoints}
     internet = gb_from_kb(traffic.internet_egress_kb_per_request * requests)
     internet += traffic.internet_egress_gb_per_month
@@ -120,16 +135,15 @@ def network_volumes(
         nat += traffic.s3_gb_per_month
     if "dynamodb" not in topology.gateway_endpoints:
         nat += traffic.dynamodb_gb_per_month
+    if LOGS_ENDPOINT in endpoint_gb and env.observability is not None:
+        endpoint_gb[LOGS_ENDPOINT] += env.observability.log_ingestion_gb_per_month
     if api_endpoints:
         for service in api_endpoints:
             endpoint_gb[service] += traffic.aws_api_gb_per_month / len(api_endpoints)
     else:
         nat += traffic.aws_api_gb_per_month
-    image_gb = traffic.image_pull_gb_per_node * node_launches
-    if topology.image_pulls_in_vpc:
-        endpoint_gb["ecr.dkr"] += image_gb
-    else:
-        nat += image_gb
+    if not topology.image_layers_via_s3_gateway:
+        nat += traffic.image_pull_gb_per_node * node_launches
     if not topology.has_nat:
         nat = internet = 0.0
     return NetworkVolumes(
@@ -266,6 +280,7 @@ def _environment_resources(
             )
     if env.registry is not None:
         out.append(EcrRegistry(account, name, env.registry.storage_gb))
+    out.extend(_operations_resources(account, name, env, usage))
     if env.observability is not None:
         logs = env.observability
         out.append(
@@ -281,6 +296,32 @@ def _environment_resources(
     return out
 
 
+def _operations_resources(
+    account: str, name: str, env: Environment, usage: EnvironmentUsage
+) -> list[Resource]:
+    """AWS Backup, image scanning, KMS, CloudWatch metrics and alarms, Route 53."""
+    out: list[Resource] = []
+    backup = env.database.backups.aws_backup if env.database is not None else None
+    if backup is not None:
+        vault_gb = usage.storage_gb if backup.vault_gb is None else backup.vault_gb
+        region = backup.copy_region if backup.cross_region_copy else None
+        out.append(BackupVault(account, name, vault_gb, region))
+    if env.registry is not None:
+        registry = env.registry
+        out.append(
+            ImageScanning(account, name, registry.scanning, registry.images_scanned_per_month)
+        )
+    if env.encryption is not None:
+        keys = env.encryption
+        out.append(KmsKeys(account, name, keys.customer_managed_keys, keys.requests_per_month))
+    if env.monitoring is not None:
+        watch = env.monitoring
+        out.append(CloudWatchMonitoring(account, name, watch.custom_metrics, watch.alarms))
+    if env.dns is not None:
+        out.append(Route53Zone(account, name, env.dns.hosted_zones, env.dns.queries_per_month))
+    return out
+
+
 def build_resources(
     scenario: Scenario,
     catalog: PriceCatalog,
@@ -291,7 +332,8 @@ def build_resources(
 
     Order: the management account's organisation-wide free services, then
     each environment in scenario order (cluster, nodes, network, ingress,
-    database, registry, logs, storage, data transfer out).
+    database, registry, backup vault, image scanning, KMS, CloudWatch
+    metrics and alarms, Route 53, logs, storage, data transfer out).
 
     Args:
         scenario: the validated scenario.

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from innovate_sim.aws.build import Model
-from innovate_sim.aws.cluster import Cluster, Node, Pod
+from innovate_sim.aws.cluster import Cluster
+from innovate_sim.aws.cluster_state import Node, Pod
 from innovate_sim.cost.accrual import NodeUsage
 from innovate_sim.scenario.defaults import default
 from innovate_sim.units import month_of, split_by_month

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,21 @@ class Comparison:
     a: SimulationResult
     b: SimulationResult
     differences: pd.DataFrame
+
+    def plot(self, ax: Any = None) -> Any:
+        """The paired differences B − A with their intervals; returns the Axes."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("comparison", self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import differences_html
+
+        caption = (
+            f"B − A, paired over {self.a.replications} replications with common random numbers "
+            f"(A = {self.a.scenario.name}, B = {self.b.scenario.name})"
+        )
+        return differences_html(caption, self.differences, self.a.confidence)
 
 
 def _per_replication(result: SimulationResult) -> pd.DataFrame:
@@ -68,7 +84,7 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
                 row.lost_requests,
             )
         )
-    costs = result.costs
+    costs = result.monthly_cost
     if not costs.empty:
         from innovate_sim.cost.accrual import horizon_months
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from innovate_sim.errors import InnovateSimError
 
-__all__ = ["dask_executor", "dask_session"]
+__all__ = ["dask_executor", "dask_session", "shipped"]
 
 INSTALL_HINT = "pip install 'innovate_sim[dask]'"
 
@@ -78,3 +78,22 @@ def dask_session(address: str | None = None, **local_cluster: Any) -> Iterator[E
         yield executor
     finally:
         client.close()
+
+
+def _client_of(executor: Executor) -> Any | None:
+    """The ``distributed.Client`` behind a Dask ``ClientExecutor``, else None."""
+    client = getattr(executor, "_client", None)
+    return client if type(executor).__module__.startswith("distributed") else None
+
+
+def shipped(executor: Executor, payload: Any) -> Any:
+    """``payload`` as tasks on ``executor`` should receive it.
+
+    On Dask the payload (a scenario) is scattered to every worker once and
+    tasks receive a reference to it, instead of each carrying a pickled copy.
+    Any other executor gets the payload itself.
+    """
+    client = _client_of(executor)
+    if client is None:
+        return payload
+    return client.scatter(payload, broadcast=True, hash=False)

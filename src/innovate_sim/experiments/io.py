@@ -74,7 +74,8 @@ def _clean(value: Any) -> Any:
 def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     """Write a result's tables (CSV) and summary (JSON) into ``out_dir``.
 
-    Files: ``summary.json`` (provenance, summary rows, failures),
+    Files: ``summary.json`` (provenance, summary rows, excluded risks, failures, target
+    verdicts),
     ``availability.csv``, ``incidents.csv``, ``downtime_by_cause.csv``,
     ``monthly.csv`` (error budget), ``monthly_cost.csv``, ``counters.csv``,
     ``scenario.json`` (the validated scenario, so a report can be rebuilt) and
@@ -98,7 +99,9 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     summary = {
         "provenance": result.provenance(),
         "summary": result.summary().to_dict(orient="records"),
+        "excluded_risks": result.excluded_risks.to_dict(orient="records"),
         "failed": [{"replication": r, "error": e} for r, e in result.failed],
+        **_verdicts(result),
     }
     path = out_dir / "summary.json"
     atomic_write_text(path, json.dumps(_clean(summary), indent=2) + "\n")
@@ -111,6 +114,22 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     atomic_write_text(path, explicit + "\n")
     written.append(path)
     return written
+
+
+def _verdicts(result: SimulationResult) -> dict[str, Any]:
+    """``{"targets": [...]}``: every target's verdict, forecast, interval and what was judged.
+
+    Empty without targets; ``{"targets_error": ...}`` when they cannot be evaluated.
+    """
+    from innovate_sim.errors import InnovateSimError
+    from innovate_sim.experiments.judging import check_targets
+
+    if not result.scenario.targets:
+        return {}
+    try:
+        return {"targets": check_targets(result).records()}
+    except InnovateSimError as exc:
+        return {"targets_error": str(exc)}
 
 
 def load_tables(out_dir: Path) -> dict[str, Any]:
@@ -138,7 +157,7 @@ class SavedResult:
     It offers what reports and target checks read from a
     :class:`~innovate_sim.experiments.SimulationResult` — ``scenario``,
     ``seed``, ``confidence``, the ``availability``, ``incidents``,
-    ``downtime_by_cause``, ``monthly``, ``monthly_cost`` and ``counters``
+    ``downtime_by_cause``, ``excluded_risks``, ``monthly``, ``monthly_cost`` and ``counters``
     tables, ``summary()``, ``provenance()``, ``failed`` and ``check()`` — but
     not the per-component ``costs`` (``costs`` is ``monthly_cost``, whose
     rows are per service) nor ``timeline()``.
@@ -224,6 +243,14 @@ class SavedResult:
         return self._table("downtime_by_cause")
 
     @property
+    def excluded_risks(self) -> pd.DataFrame:
+        """Risks the simulation left out, with their closed-form effect (from the scenario)."""
+        from innovate_sim.experiments.excluded import excluded_risks
+
+        environments = list(dict.fromkeys(self.availability.get("environment", [])))
+        return excluded_risks(self.scenario, environments)
+
+    @property
     def monthly(self) -> pd.DataFrame:
         """Per replication × environment × month: demand, lost requests, error budget."""
         return self._table("monthly")
@@ -245,7 +272,7 @@ class SavedResult:
 
     def check(self) -> Any:
         """Compare the saved forecasts with the scenario's targets."""
-        from innovate_sim.targets import check_targets
+        from innovate_sim.experiments.judging import check_targets
 
         return check_targets(self)
 

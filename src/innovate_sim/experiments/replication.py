@@ -119,7 +119,8 @@ def run_replication(
                 "degraded_min": recorder.degraded_h * 60.0,
                 "below_threshold_min": recorder.below_threshold_h * 60.0,
                 "incidents": len(recorder.incidents),
-                "egress_availability": uptime.egress_up_h / horizon,
+                "egress_availability": uptime.egress_availability,
+                "egress_any_az_availability": uptime.egress_up_h / horizon,
                 "database_availability": uptime.database_up_h / horizon,
             }
         )

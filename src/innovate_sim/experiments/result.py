@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from innovate_sim._version import __version__
-from innovate_sim.cost.accrual import accrued_rows, horizon_months, static_rows
+from innovate_sim.cost.accrual import accrued_rows, static_rows
+from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
+from innovate_sim.experiments.excluded import excluded_risks
+from innovate_sim.experiments.records import AVAILABILITY_FIELDS, ReplicationRecord, compact
 from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
-from innovate_sim.experiments.stats import CI_METHOD, estimate, natural_range
+from innovate_sim.experiments.stats import CI_METHOD, estimate, interval_note, natural_range
 from innovate_sim.scenario import Scenario
 from innovate_sim.units import MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
-    from innovate_sim.targets import TargetReport
+    from innovate_sim.experiments.judging import TargetReport
 
 __all__ = ["SimulationResult"]
 
@@ -52,7 +55,8 @@ class SimulationResult:
     Attributes:
         scenario: the simulated scenario.
         seed: the experiment seed.
-        outcomes: one outcome per replication, in order.
+        outcomes: one compact record per replication, in order
+            (:class:`~innovate_sim.experiments.records.ReplicationRecord`).
         wall_time_s: wall-clock seconds of the whole experiment.
         scenario_hash: hash of the scenario's content.
         package_version: innovate_sim's version.
@@ -60,13 +64,17 @@ class SimulationResult:
     """
 
     def __init__(
-        self, scenario: Scenario, seed: int, outcomes: list[ReplicationOutcome], wall_time_s: float
+        self,
+        scenario: Scenario,
+        seed: int,
+        outcomes: list[ReplicationOutcome] | list[ReplicationRecord],
+        wall_time_s: float,
     ) -> None:
         from innovate_sim.cost.estimate import scenario_catalog
 
         self.scenario = scenario
         self.seed = seed
-        self.outcomes = outcomes
+        self.outcomes = [compact(o) for o in outcomes]
         self.wall_time_s = wall_time_s
         self.scenario_hash = scenario.content_hash()
         self.package_version = __version__
@@ -99,10 +107,25 @@ class SimulationResult:
             "confidence_level": self.confidence,
             "ci_method": CI_METHOD,
             "wall_time_s": self.wall_time_s,
+            "unverified_prices": self.unverified_prices,
         }
 
+    @cached_property
+    def unverified_prices(self) -> str:
+        """Lines of month 1's static bill priced from a source a reader cannot check."""
+        from innovate_sim.cost.estimate import estimate_cost
+
+        bill = estimate_cost(self.scenario)
+        if not bill.unverified:
+            return "none"
+        return (
+            f"{len(bill.unverified)} of {len(bill.components)} lines of month 1's static bill, "
+            f"${bill.unverified_usd:,.2f} of ${bill.total_usd:,.2f} (secondary or derived sources; "
+            "`innovate-sim cost` marks them †)"
+        )
+
     @property
-    def _ok(self) -> list[ReplicationOutcome]:
+    def _ok(self) -> list[ReplicationRecord]:
         return [o for o in self.outcomes if o.error is None]
 
     # -- tables ---------------------------------------------------------------------------------
@@ -111,23 +134,16 @@ class SimulationResult:
     def availability(self) -> pd.DataFrame:
         """One row per replication × environment with demand, availability and downtime."""
         rows = [{"replication": o.replication, **env} for o in self._ok for env in o.environments]
-        columns = [
-            "replication",
-            "environment",
-            "horizon_h",
-            "demand_requests",
-            "served_requests",
-            "lost_requests",
-            "request_availability",
-            "time_availability",
-            "full_outage_min",
-            "degraded_min",
-            "below_threshold_min",
-            "incidents",
-            "egress_availability",
-            "database_availability",
-        ]
+        columns = ["replication", *AVAILABILITY_FIELDS]
         return pd.DataFrame(rows, columns=columns)
+
+    @cached_property
+    def excluded_risks(self) -> pd.DataFrame:
+        """Risks the simulation leaves out (region-wide events unless enabled), per environment,
+        with their closed-form effect: downtime they would add and the factor that includes them
+        in a simulated availability (:func:`innovate_sim.experiments.excluded.excluded_risks`)."""
+        environments = list(dict.fromkeys(self.availability["environment"]))
+        return excluded_risks(self.scenario, environments)
 
     @cached_property
     def incidents(self) -> pd.DataFrame:
@@ -179,7 +195,9 @@ class SimulationResult:
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Per replication × environment × month: demand, lost requests, error budget used."""
-        rows = [(o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly]
+        rows = [
+            (o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly_rows()
+        ]
         frame = pd.DataFrame(
             rows,
             columns=["replication", "environment", "month", "demand_requests", "lost_requests"],
@@ -197,11 +215,17 @@ class SimulationResult:
 
     @cached_property
     def costs(self) -> pd.DataFrame:
-        """Accrued cost: replication × month × account × environment × service × component."""
+        """Accrued cost: replication × month × account × environment × service × component.
+
+        The full detail, built on request (about 2,500 rows per replication-decade);
+        totals come from :attr:`monthly_cost`, which is built without it.
+        """
         static = static_rows(self.scenario)
         frames = []
         for outcome in self._ok:
-            rows = list(static) + accrued_rows(self.scenario, outcome.nodes, outcome.launches)
+            rows = list(static) + accrued_rows(
+                self.scenario, outcome.node_usage(), outcome.launch_counts
+            )
             frame = pd.DataFrame(rows, columns=COST_COLUMNS[1:])
             frame.insert(0, "replication", outcome.replication)
             frames.append(frame)
@@ -211,11 +235,12 @@ class SimulationResult:
 
     @cached_property
     def monthly_cost(self) -> pd.DataFrame:
-        """Total USD per replication × month × account × environment × service."""
-        totals: pd.DataFrame = self.costs.groupby(  # type: ignore[assignment]  # as_index=False
-            ["replication", "month", "account", "environment", "service"], as_index=False
-        )["usd"].sum()
-        return totals
+        """Total USD per replication × month × account × environment × service.
+
+        The sums of :attr:`costs` over components, computed from each
+        replication's node-hours without building the per-component table.
+        """
+        return monthly_cost_table(self.scenario, self._ok)
 
     @cached_property
     def workload_costs(self) -> pd.DataFrame:
@@ -226,7 +251,9 @@ class SimulationResult:
         ``system (DaemonSets)``; what no pod requested is ``idle``. The rows of
         an environment and month sum to its EC2 node cost.
         """
-        rows = [(o.replication, m, e, w, usd) for o in self._ok for e, m, w, usd in o.allocation]
+        rows = [
+            (o.replication, m, e, w, usd) for o in self._ok for e, m, w, usd in o.allocation_rows()
+        ]
         return pd.DataFrame(
             rows, columns=["replication", "month", "environment", "workload", "usd"]
         )
@@ -274,23 +301,33 @@ class SimulationResult:
     def summary(self, confidence: float | None = None) -> pd.DataFrame:
         """Mean, confidence interval and quantiles of the key figures, per environment.
 
-        The interval is a Student-t interval on the mean over replications
-        (``ci_method``); with one replication it is undefined (NaN, with a note).
+        The interval is Hall's skewness-corrected t interval on the mean over
+        replications (``ci_method``); with one replication it is undefined (NaN).
+        ``ci_note`` says when it cannot be trusted: fewer than three
+        replications saw any loss (zero width when none did).
         """
         level = self.confidence if confidence is None else confidence
         rows = []
         years = self.horizon_years
         availability = self.availability
+        planned_min = self._planned_minutes()
         for env, group in availability.groupby("environment", sort=False):
+            planned = (
+                planned_min.get(str(env), pd.Series(dtype=float))
+                .reindex(group["replication"], fill_value=0.0)
+                .set_axis(group.index)
+            )
             metrics = {
                 ("request_availability", "fraction"): group["request_availability"],
                 ("time_availability", "fraction"): group["time_availability"],
                 ("downtime_min_per_year", "min/year"): group["below_threshold_min"] / years,
                 ("full_outage_min_per_year", "min/year"): group["full_outage_min"] / years,
                 ("degraded_min_per_year", "min/year"): group["degraded_min"] / years,
+                ("planned_downtime_min_per_year", "min/year"): planned / years,
                 ("incidents_per_year", "1/year"): group["incidents"] / years,
                 ("lost_requests", "requests"): group["lost_requests"],
                 ("egress_availability", "fraction"): group["egress_availability"],
+                ("egress_any_az_availability", "fraction"): group["egress_any_az_availability"],
                 ("database_availability", "fraction"): group["database_availability"],
             }
             for (metric, unit), values in metrics.items():
@@ -301,6 +338,19 @@ class SimulationResult:
             )
         return pd.DataFrame(rows)
 
+    def _planned_minutes(self) -> dict[str, pd.Series]:
+        """Per environment: minutes of planned incidents (RDS maintenance) per replication."""
+        from innovate_sim.experiments.judging import planned
+
+        incidents = self.incidents
+        if incidents.empty:
+            return {}
+        chosen = incidents[planned(incidents)]
+        return {
+            str(env): rows.groupby("replication")["duration_min"].sum()
+            for env, rows in chosen.groupby("environment")
+        }
+
     @property
     def horizon_years(self) -> float:
         """The simulated horizon in years (365-day), the divisor of every per-year figure."""
@@ -309,24 +359,17 @@ class SimulationResult:
     def mean_monthly_cost(self) -> dict[str, pd.Series]:
         """Each replication's mean cost per 730-hour month, per environment and for ``"all"``.
 
-        Environments come in the order of the cost table, then ``"all"``, the
+        Environments come in name order (the cost table's), then ``"all"``, the
         whole scenario; organisation-wide lines (free services) count only in
-        ``"all"``. Each Series is indexed by replication. Empty without cost rows.
+        ``"all"``. Each Series is indexed by replication. Computed from the
+        records without building :attr:`monthly_cost`; empty without replications.
         """
-        cost = self.costs
-        if cost.empty:
-            return {}
-        totals = cost.groupby(["replication", "environment", "month"])["usd"].sum()
-        months = horizon_months(self.scenario)
-        out: dict[str, pd.Series] = {}
-        for env, per_env in totals.groupby(level="environment", sort=False):
-            if env in self.scenario.environments:
-                out[str(env)] = per_env.groupby(level="replication").sum() / months
-        out["all"] = totals.groupby(level="replication").sum() / months
-        return out
+        return mean_monthly_cost(self.scenario, self._ok)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
         est = estimate(values, level, natural_range(unit))
+        # a replication without loss: availability 1, downtime and counts 0 (costs have none)
+        perfect = 1.0 if unit == "fraction" else None if unit.startswith("USD") else 0.0
         return {
             "environment": env,
             "metric": metric,
@@ -338,14 +381,33 @@ class SimulationResult:
             "p50": est.p50,
             "p95": est.p95,
             "n": est.n,
-            "ci_note": "" if est.ci_defined else f"CI undefined with n={est.n}",
+            "ci_note": interval_note(values, perfect),
         }
 
     def check(self) -> TargetReport:
         """Compare the forecasts with the scenario's targets."""
-        from innovate_sim.targets import check_targets
+        from innovate_sim.experiments.judging import check_targets
 
         return check_targets(self)
+
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Request availability per replication with its mean and CI; returns the Axes.
+
+        Options go to :func:`innovate_sim.reporting.plot_availability_distribution`
+        (``environment``, ``target``, ``bins``).
+        """
+        from innovate_sim.experiments.views import draw
+
+        return draw("result", self, ax=ax, **options)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import summary_html
+
+        caption = (
+            f"{self.scenario.name}: {self.replications} replications of "
+            f"{self.horizon_years:g} y, seed {self.seed}, hash {self.scenario_hash}"
+        )
+        return summary_html(caption, self.summary(), self.confidence)
 
     def __repr__(self) -> str:
         return (

@@ -16,15 +16,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from innovate_sim.experiments.replication import ReplicationOutcome, run_replication
+from innovate_sim.cost.pricecheck import check_prices
+from innovate_sim.experiments.dask import shipped
+from innovate_sim.experiments.records import ReplicationRecord, compact
+from innovate_sim.experiments.replication import run_replication
 from innovate_sim.experiments.result import SimulationResult
+from innovate_sim.rng import check_seed
 from innovate_sim.scenario import Scenario
 
 __all__ = ["chunk_size", "parallelism", "run_batches", "run_chunk", "simulate"]
 
 Progress = Callable[[int, int], None]
 #: Called with (index of the scenario, its outcomes in replication order) when it completes.
-BatchDone = Callable[[int, list[ReplicationOutcome]], None]
+BatchDone = Callable[[int, list[ReplicationRecord]], None]
 
 #: Most replications one task carries (a failed worker loses at most this many).
 MAX_CHUNK = 50
@@ -34,9 +38,12 @@ TASKS_PER_WORKER = 4
 
 def run_chunk(
     scenario: Scenario, seed: int, replications: Sequence[int]
-) -> list[ReplicationOutcome]:
-    """Run a batch of replications in one worker (top-level so that it pickles)."""
-    return [run_replication(scenario, seed, r) for r in replications]
+) -> list[ReplicationRecord]:
+    """Run a batch of replications in one worker (top-level so that it pickles).
+
+    Outcomes are compacted here, so what crosses to the main process is small.
+    """
+    return [compact(run_replication(scenario, seed, r)) for r in replications]
 
 
 def parallelism(executor: Executor, workers: int | None = None) -> int:
@@ -91,7 +98,7 @@ class _Batches:
         for index, scenario in enumerate(self.scenarios):
             outcomes = []
             for r in range(self.replications):
-                outcomes.append(run_replication(scenario, self.seed, r))
+                outcomes.append(compact(run_replication(scenario, self.seed, r)))
                 self.tick(1)
             self.on_done(index, outcomes)
 
@@ -99,13 +106,14 @@ class _Batches:
         """Submit chunks of replications to ``executor``; report each scenario once complete."""
         count = self.replications
         size = chunk_size(count * len(self.scenarios), parallel, count)
-        futures: dict[Future[list[ReplicationOutcome]], int] = {}
+        futures: dict[Future[list[ReplicationRecord]], int] = {}
         pending = [0] * len(self.scenarios)
-        gathered: list[list[ReplicationOutcome]] = [[] for _ in self.scenarios]
+        gathered: list[list[ReplicationRecord]] = [[] for _ in self.scenarios]
         try:
             for index, scenario in enumerate(self.scenarios):  # early scenarios finish first
+                payload = shipped(executor, scenario)  # on Dask, sent to the workers once
                 for chunk in _chunks(count, size):
-                    futures[executor.submit(run_chunk, scenario, self.seed, chunk)] = index
+                    futures[executor.submit(run_chunk, payload, self.seed, chunk)] = index
                     pending[index] += 1
             for future in as_completed(futures):
                 index = futures[future]
@@ -197,15 +205,21 @@ def simulate(
         A :class:`SimulationResult`, replications in order, carrying the seed,
         the scenario's hash and the package version. A failed replication is
         reported in ``result.failed``, not raised.
+
+    Raises:
+        ValueError: fewer than one replication, or a seed outside 0 … 2⁶³ − 1.
+        ScenarioError: a resource cannot be priced in some month of the horizon
+            (checked before any simulation).
     """
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
-    seed = scenario.seed if seed is None else int(seed)
+    seed = scenario.seed if seed is None else check_seed(seed)
+    check_prices(scenario)  # a missing price fails now, not after minutes of simulation
     started = time.perf_counter()
-    outcomes: list[ReplicationOutcome] = []
+    outcomes: list[ReplicationRecord] = []
 
-    def keep(_index: int, done: list[ReplicationOutcome]) -> None:
+    def keep(_index: int, done: list[ReplicationRecord]) -> None:
         outcomes.extend(done)
 
     run_batches(

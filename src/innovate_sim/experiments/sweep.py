@@ -24,13 +24,14 @@ import pandas as pd
 
 from innovate_sim._version import __version__
 from innovate_sim.errors import ScenarioError
-from innovate_sim.experiments.pareto import pareto_mask
-from innovate_sim.experiments.replication import ReplicationOutcome
+from innovate_sim.experiments.pareto import EFFICIENT, pareto_mask, pareto_status
+from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.resume import VariantRecord, load_record, save_record
 from innovate_sim.experiments.runner import Progress, run_batches
 from innovate_sim.experiments.stats import estimate, natural_range
 from innovate_sim.experiments.variants import Variant, expand_variants, parse_grid
+from innovate_sim.rng import check_seed
 from innovate_sim.scenario import Scenario, load_scenario
 
 __all__ = ["SweepResult", "VariantRecord", "pareto_mask", "sweep"]
@@ -61,7 +62,10 @@ class SweepResult:
         table: one row per variant: ``variant``, one column per swept
             dimension, mean monthly cost of the whole scenario, request
             availability and downtime of ``environment``, each with its CI,
-            ``replications`` completed, ``pareto`` and ``scenario_hash``.
+            ``replications`` completed, ``pareto_status`` (``efficient``,
+            ``dominated`` or ``not distinguishable``: judged on paired
+            differences outside their intervals), ``pareto`` (efficient) and
+            ``scenario_hash``.
         variants: the variants, in table order.
         records: per variant label, its :class:`VariantRecord`.
         results: per variant label, the full :class:`SimulationResult` of the
@@ -83,7 +87,8 @@ class SweepResult:
         wall_time_s: float,
     ) -> None:
         self.variants = variants
-        self.records = records
+        # in variant order, whichever finished first (parallel runs finish in any order)
+        self.records = {v.label: records[v.label] for v in variants}
         self.results = results
         self.environment = environment
         self.seed = seed
@@ -161,10 +166,36 @@ class SweepResult:
             )
         table = pd.DataFrame(rows)
         if not table.empty:
-            table["pareto"] = pareto_mask(
-                table["monthly_cost_usd"].tolist(), table["request_availability"].tolist()
-            )
+            table["pareto_status"] = self._pareto_status()
+            table["pareto"] = table["pareto_status"] == EFFICIENT
         return table
+
+    def _pareto_status(self) -> list[str]:
+        """Efficient, dominated or not distinguishable, on paired differences (common seeds)."""
+        records = [self.records[v.label] for v in self.variants]
+        cost = [dict(zip(r.replication, r.monthly_cost_usd, strict=True)) for r in records]
+        availability = [
+            dict(zip(r.replication, r.request_availability.get(self.environment, []), strict=False))
+            for r in records
+        ]
+        level = self.variants[0].scenario.simulation.confidence_level
+        return pareto_status(cost, availability, level)
+
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Cost against availability per variant, with CIs and the Pareto set; returns the Axes."""
+        from innovate_sim.experiments.views import draw
+
+        return draw("sweep", self, ax=ax, **options)
+
+    def _repr_html_(self) -> str:
+        from innovate_sim.experiments.views import html_table
+
+        caption = (
+            f"{len(self.variants)} variants × {self.replications} replications, seed {self.seed}; "
+            f"availability of {self.environment!r}; pareto = efficient"
+        )
+        shown = self.table.drop(columns=["scenario_hash"])
+        return html_table(caption, shown, {"pareto": lambda flag: "◆" if flag else ""})
 
     def __repr__(self) -> str:
         return (
@@ -238,7 +269,7 @@ def sweep(
     count = first.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError("replications must be at least 1")
-    seed = first.seed if seed is None else int(seed)
+    seed = first.seed if seed is None else check_seed(seed)
     environment = environment or _default_environment(first)
     if all(environment not in v.scenario.environments for v in all_variants):
         raise ScenarioError(
@@ -264,7 +295,7 @@ def sweep(
     if progress and resumed:
         progress(resumed, count * len(all_variants))
 
-    def finish(index: int, outcomes: list[ReplicationOutcome]) -> None:
+    def finish(index: int, outcomes: list[ReplicationRecord]) -> None:
         variant = todo[index]
         wall = sum(o.wall_time_s for o in outcomes)
         result = SimulationResult(variant.scenario, seed, outcomes, wall)

@@ -20,6 +20,14 @@ from innovate_sim.rng import Stream
 __all__ = ["alternating_outages", "poisson_events"]
 
 
+def _exponential(stream: Stream, rate_per_h: float) -> Callable[[], float]:
+    """Draws of an exponential time (hours) of rate ``rate_per_h`` by inversion."""
+    mean = 1.0 / rate_per_h
+    draw = stream.random
+    log = math.log
+    return lambda: -mean * log(1.0 - draw())
+
+
 def alternating_outages(
     sim: Simulation,
     stream: Stream,
@@ -40,14 +48,12 @@ def alternating_outages(
     """
     if rate_per_h <= 0:
         return
-    mean_up = 1.0 / rate_per_h
-    draw = stream.random
-    log = math.log
+    up_time = _exponential(stream, rate_per_h)
     timeout = sim.timeout
 
     def run() -> Generator[Any, Any, None]:
         while True:
-            yield timeout(-mean_up * log(1.0 - draw()))
+            yield timeout(up_time())
             fail()
             yield timeout(duration())
             repair()
@@ -61,14 +67,12 @@ def poisson_events(
     """Call ``action`` at the arrivals of a Poisson process of rate ``rate_per_h``."""
     if rate_per_h <= 0:
         return
-    mean_gap = 1.0 / rate_per_h
-    draw = stream.random
-    log = math.log
+    gap = _exponential(stream, rate_per_h)
     timeout = sim.timeout
 
     def run() -> Generator[Any, Any, None]:
         while True:
-            yield timeout(-mean_gap * log(1.0 - draw()))
+            yield timeout(gap())
             action()
 
     sim.process(run())

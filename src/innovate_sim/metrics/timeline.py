@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from innovate_sim.aws.cluster import READY
+from innovate_sim.aws.cluster_state import READY
 from innovate_sim.aws.environment import EnvironmentModel
 from innovate_sim.aws.service import ServiceState
 

@@ -1,4 +1,4 @@
-"""Time an environment had internet egress and a writable database, observed from outside."""
+"""Internet egress (per request's AZ and any AZ) and database uptime, observed from outside."""
 
 from __future__ import annotations
 
@@ -19,22 +19,50 @@ class UptimeRecorder:
         self.env = env
         self.egress = TimeWeighted(0.0, 1.0)
         self.database = TimeWeighted(0.0, 1.0)
+        self.egress_demand = 0.0
+        self.egress_served = 0.0
+        self._share = 1.0
+        self._last_h = 0.0
         env.on_flush.append(self.record)
         env.on_finish.append(self.close)
 
     def record(self, now_h: float) -> None:
         """Close the interval up to ``now_h`` and read the current state."""
+        self._weigh(now_h)
+        self._share = self.env.egress_share()
         self.egress.set(now_h, 1.0 if self.env.has_egress() else 0.0)
         self.database.set(now_h, 1.0 if self.env.database_writable() else 0.0)
 
     def close(self, end_h: float) -> None:
         """Integrate up to the end of the run."""
+        self._weigh(end_h)
         self.egress.close(end_h)
         self.database.close(end_h)
 
+    def _weigh(self, now_h: float) -> None:
+        """Add the requests since the last record, weighted by the egress share then."""
+        curve = self.env.curve
+        span = now_h - self._last_h
+        weight = curve.requests(self._last_h, now_h) if curve is not None else span
+        self.egress_demand += weight
+        self.egress_served += weight * self._share
+        self._last_h = now_h
+
+    @property
+    def egress_availability(self) -> float:
+        """Demand-weighted share of egress-needing requests whose own AZ had a route out.
+
+        Weighted by the environment's demand over time (by time when it has
+        no demand curve); at each instant, by where those requests land
+        (:meth:`~innovate_sim.aws.environment.EnvironmentModel.egress_share`).
+        """
+        if self.egress_demand > 0:
+            return self.egress_served / self.egress_demand
+        return 1.0 if self.env.nats else 0.0
+
     @property
     def egress_up_h(self) -> float:
-        """Hours with internet egress from at least one AZ (up to the last record)."""
+        """Hours with internet egress from at least one AZ (the any-AZ figure)."""
         return self.egress.integral
 
     @property

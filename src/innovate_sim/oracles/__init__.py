@@ -24,7 +24,12 @@ from innovate_sim.oracles.availability import (
     sparing_approximation,
     unit_availability,
 )
-from innovate_sim.oracles.egress import NatMode, egress_availability, per_az_egress_fraction
+from innovate_sim.oracles.egress import (
+    NatMode,
+    egress_availability,
+    egress_request_availability,
+    per_az_egress_fraction,
+)
 from innovate_sim.oracles.failover import (
     failover_availability,
     failover_downtime_min_per_year,
@@ -37,6 +42,7 @@ __all__ = [
     "downtime_hours_per",
     "downtime_minutes_per_year",
     "egress_availability",
+    "egress_request_availability",
     "failover_availability",
     "failover_downtime_min_per_year",
     "failover_rate",

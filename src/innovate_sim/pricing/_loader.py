@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.pricing.eks import EksVersion, normalize_kubernetes_version
@@ -32,7 +33,8 @@ __all__ = [
 
 _PRICES_PREFIX = "prices_"
 _CSV_SUFFIX = ".csv"
-_PRICE_COLUMNS = ("service", "sku", "unit", "usd", "source", "as_of", "notes")
+_PRICE_COLUMNS = ("service", "sku", "unit", "usd", "source", "as_of", "notes", "verified")
+_VERIFIED = {"yes": True, "no": False}
 _INSTANCE_COLUMNS = (
     "instance_type",
     "family",
@@ -64,13 +66,19 @@ class CatalogDataError(InnovateSimError):
     """A file of the shipped price catalog is malformed (a packaging bug)."""
 
 
-def _data_dir() -> Traversable:
+def _data_dir(directory: str | None = None) -> Traversable:
+    """The package data, or a catalog folder written by ``innovate-sim prices import``."""
+    if directory is not None:
+        return Path(directory)
     return files("innovate_sim") / "data"
 
 
-def regions_with_data() -> list[str]:
+def regions_with_data(directory: str | None = None) -> list[str]:
     """Regions that have a ``prices_<region>.csv`` file, sorted."""
-    names = (entry.name for entry in _data_dir().iterdir())
+    folder = _data_dir(directory)
+    if directory is not None and not Path(directory).is_dir():
+        raise CatalogDataError(f"price catalog folder {directory}: no such folder")
+    names = (entry.name for entry in folder.iterdir())
     return sorted(
         name[len(_PRICES_PREFIX) : -len(_CSV_SUFFIX)]
         for name in names
@@ -78,15 +86,20 @@ def regions_with_data() -> list[str]:
     )
 
 
-def _rows(name: str, columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield ``(location, row)`` for each data row of a package CSV file."""
-    text = (_data_dir() / name).read_text(encoding="utf-8")
+def _rows(
+    name: str, columns: tuple[str, ...], directory: str | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield ``(location, row)`` for each data row of a package (or catalog folder) CSV file."""
+    try:
+        text = (_data_dir(directory) / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogDataError(f"{directory or 'data'}/{name}: cannot read ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
     missing = [column for column in columns if column not in (reader.fieldnames or [])]
     if missing:
-        raise CatalogDataError(f"data/{name}: missing columns {missing}")
+        raise CatalogDataError(f"{directory or 'data'}/{name}: missing columns {missing}")
     for line_number, row in enumerate(reader, start=2):
-        yield f"data/{name}:{line_number}", row
+        yield f"{directory or 'data'}/{name}:{line_number}", row
 
 
 def _text(row: dict[str, str], column: str, where: str) -> str:
@@ -115,6 +128,13 @@ def _number(row: dict[str, str], column: str, where: str) -> float:
     return number
 
 
+def _flag(row: dict[str, str], column: str, where: str) -> bool:
+    value = _text(row, column, where)
+    if value not in _VERIFIED:
+        raise CatalogDataError(f"{where}: {column} {value!r} is not 'yes' or 'no'")
+    return _VERIFIED[value]
+
+
 def _integer(row: dict[str, str], column: str, where: str) -> int:
     number = _number(row, column, where)
     if number != int(number):
@@ -122,15 +142,19 @@ def _integer(row: dict[str, str], column: str, where: str) -> int:
     return int(number)
 
 
-def load_prices(region: str) -> tuple[Price, ...]:
+def load_prices(region: str, directory: str | None = None) -> tuple[Price, ...]:
     """Read ``prices_<region>.csv`` as list prices (no discount), in file order.
+
+    Args:
+        region: AWS region code.
+        directory: a catalog folder instead of the package data.
 
     Raises:
         CatalogDataError: a row is malformed or a ``SERVICE/SKU`` key repeats.
     """
     prices: list[Price] = []
     seen: dict[str, str] = {}
-    for where, row in _rows(f"{_PRICES_PREFIX}{region}{_CSV_SUFFIX}", _PRICE_COLUMNS):
+    for where, row in _rows(f"{_PRICES_PREFIX}{region}{_CSV_SUFFIX}", _PRICE_COLUMNS, directory):
         price = Price(
             service=_text(row, "service", where),
             sku=_text(row, "sku", where),
@@ -139,6 +163,7 @@ def load_prices(region: str) -> tuple[Price, ...]:
             source=_text(row, "source", where),
             as_of=_date(row, "as_of", where),
             notes=(row.get("notes") or "").strip(),
+            verified=_flag(row, "verified", where),
         )
         if "/" in price.service:
             raise CatalogDataError(f"{where}: service {price.service!r} must not contain '/'")
@@ -151,15 +176,19 @@ def load_prices(region: str) -> tuple[Price, ...]:
     return tuple(prices)
 
 
-def load_instance_specs(region: str) -> tuple[InstanceSpec, ...]:
+def load_instance_specs(region: str, directory: str | None = None) -> tuple[InstanceSpec, ...]:
     """Read ``instance_types_<region>.csv``, sorted by instance type name.
+
+    Args:
+        region: AWS region code.
+        directory: a catalog folder instead of the package data.
 
     Raises:
         CatalogDataError: a row is malformed, repeats, or has an unknown
             architecture or Spot band.
     """
     specs: dict[str, InstanceSpec] = {}
-    for where, row in _rows(f"instance_types_{region}{_CSV_SUFFIX}", _INSTANCE_COLUMNS):
+    for where, row in _rows(f"instance_types_{region}{_CSV_SUFFIX}", _INSTANCE_COLUMNS, directory):
         name = _text(row, "instance_type", where)
         arch = _text(row, "arch", where)
         band = _text(row, "spot_interruption_band", where)

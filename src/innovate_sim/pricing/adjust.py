@@ -10,10 +10,16 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from innovate_sim.errors import PriceNotFound
-from innovate_sim.pricing.price import OVERRIDE_SOURCE, Discounts, Price, check_usd
+from innovate_sim.pricing.price import (
+    OVERRIDE_SOURCE,
+    CatalogInputError,
+    Discounts,
+    Price,
+    check_usd,
+)
 
 __all__ = [
+    "ADDED_UNIT",
     "EC2_ON_DEMAND_SERVICE",
     "EC2_SPOT_SERVICE",
     "INSTANCE_HOUR_UNIT",
@@ -29,13 +35,14 @@ EC2_ON_DEMAND_SERVICE = "EC2"
 EC2_SPOT_SERVICE = "EC2-Spot"
 RDS_INSTANCE_SERVICE = "RDS-PostgreSQL"
 INSTANCE_HOUR_UNIT = "hour"
+#: Unit of a price a scenario override adds: whatever unit the resource bills in.
+ADDED_UNIT = "unit the resource bills"
 #: RDS deployment option → SKU suffix of its instance-hour row.
 RDS_DEPLOYMENT_SUFFIX: Mapping[str, str] = {
     "single-az": "Single-AZ",
     "multi-az": "Multi-AZ",
     "multi-az-cluster": "Multi-AZ cluster",
 }
-_RDS_CLUSTER_SUFFIX = " " + RDS_DEPLOYMENT_SUFFIX["multi-az-cluster"]
 
 
 def did_you_mean(wanted: str, choices: Iterable[str]) -> str | None:
@@ -74,9 +81,7 @@ def rds_classes(prices: Iterable[Price]) -> set[str]:
     }
 
 
-def _override_row(
-    prices: Mapping[str, Price], known_rds_classes: set[str], key: str, value: object, label: str
-) -> Price:
+def _override_row(prices: Mapping[str, Price], key: str, value: object) -> Price:
     usd = check_usd(value, f"override {key!r}")
     current = prices.get(key)
     if current is not None:
@@ -91,29 +96,21 @@ def _override_row(
                 f"catalog list price {current.list_usd:g} USD per {current.unit} "
                 f"({current.source}, as of {current.as_of})"
             ),
+            verified=False,
         )
     service, _, sku = key.partition("/")
-    is_rds_cluster = (
-        service == RDS_INSTANCE_SERVICE
-        and sku.endswith(_RDS_CLUSTER_SUFFIX)
-        and sku.removesuffix(_RDS_CLUSTER_SUFFIX) in known_rds_classes
-    )
-    if is_rds_cluster:
-        return Price(
-            service=service,
-            sku=sku,
-            unit=INSTANCE_HOUR_UNIT,
-            list_usd=usd,
-            source=OVERRIDE_SOURCE,
-            as_of=None,
-            notes="not in the catalog: RDS Multi-AZ DB cluster instance-hours from a scenario",
-        )
-    suggestion = did_you_mean(key, prices)
-    hint = f"; did you mean {suggestion!r}?" if suggestion else "."
-    raise PriceNotFound(
-        f"override {key!r} names no price in catalog {label}{hint} An override can only "
-        f"replace a price the catalog holds, or add '{RDS_INSTANCE_SERVICE}/<class>"
-        f"{_RDS_CLUSTER_SUFFIX}' for a priced class"
+    if not service.strip() or not sku.strip():
+        raise CatalogInputError(f"override {key!r}: a price key reads 'SERVICE/SKU'")
+    instance_hours = service in (RDS_INSTANCE_SERVICE, EC2_ON_DEMAND_SERVICE, EC2_SPOT_SERVICE)
+    return Price(
+        service=service,
+        sku=sku,
+        unit=INSTANCE_HOUR_UNIT if instance_hours else ADDED_UNIT,
+        list_usd=usd,
+        source=OVERRIDE_SOURCE,
+        as_of=None,
+        notes="not in the catalog: added by a scenario override",
+        verified=False,
     )
 
 
@@ -134,27 +131,25 @@ def apply_overrides_and_discounts(
     list_prices: Iterable[Price],
     overrides: Mapping[str, float],
     discounts: Discounts,
-    catalog_label: str,
 ) -> dict[str, Price]:
     """Return ``{key: price in effect}``: overrides replace list prices, then discounts apply.
 
     An override keeps the row's unit, sets ``source`` to
     :data:`~innovate_sim.pricing.price.OVERRIDE_SOURCE` and ``as_of`` to
-    ``None``. The row's discount still applies to it.
+    ``None``. The row's discount still applies to it. An override of a key the
+    catalog lacks adds that price (unit :data:`ADDED_UNIT`); whether a resource
+    uses it is checked with the scenario (``innovate_sim.cost.pricecheck``).
 
     Args:
         list_prices: the catalog rows.
         overrides: ``{"SERVICE/SKU": usd per unit}``.
         discounts: commitment discounts.
-        catalog_label: e.g. ``"us-east-1 (2026-09-20)"``, for error messages.
 
     Raises:
-        PriceNotFound: an override names a key the catalog does not hold
-            (other than an RDS Multi-AZ DB cluster of a known class).
-        CatalogInputError: an override price is not a finite number >= 0.
+        CatalogInputError: an override price is not a finite number >= 0, or
+            its key does not read ``SERVICE/SKU``.
     """
     prices = {price.key: price for price in list_prices}
-    known_rds_classes = rds_classes(prices.values())
     for key, value in overrides.items():
-        prices[key] = _override_row(prices, known_rds_classes, key, value, catalog_label)
+        prices[key] = _override_row(prices, key, value)
     return {key: _discounted(price, discounts) for key, price in prices.items()}

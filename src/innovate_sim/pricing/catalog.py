@@ -9,10 +9,10 @@ Rules the catalog enforces (DESIGN §3.6):
 - A missing price is an error (:class:`~innovate_sim.errors.PriceNotFound`
   with a "did you mean" hint), never zero. Free items are explicit rows
   priced 0 with their source.
-- An override must name an existing ``SERVICE/SKU`` key, so a typo cannot
-  silently add an unused price. The one exception is the RDS Multi-AZ DB
-  *cluster* instance-hour (``RDS-PostgreSQL/<class> Multi-AZ cluster``),
-  which the catalog does not price and which only an override can supply.
+- An override replaces the price of a ``SERVICE/SKU`` key, or adds a price
+  the catalog lacks (a scenario's price check then refuses an added price
+  that no resource uses, so a typo cannot go unnoticed).
+- Every row says whether its source can be checked (:attr:`Price.verified`).
 - An override replaces the list price; the commitment discount of its row
   still applies on top (a discount belongs to the purchase, not the price).
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -126,9 +127,7 @@ class PriceCatalog:
         self.overrides: Mapping[str, float] = MappingProxyType(dict(overrides or {}))
 
         self._prices: Mapping[str, Price] = MappingProxyType(
-            apply_overrides_and_discounts(
-                self._list_prices, self.overrides, self.discounts, self._label
-            )
+            apply_overrides_and_discounts(self._list_prices, self.overrides, self.discounts)
         )
         self._instance_types: Mapping[str, InstanceType] = MappingProxyType(
             {
@@ -226,9 +225,9 @@ class PriceCatalog:
 
         Raises:
             CatalogInputError: unknown deployment.
-            PriceNotFound: no price for that class and deployment. Multi-AZ
-                DB clusters are not in the catalog: the message says how to
-                supply the price as an override.
+            PriceNotFound: no price for that class and deployment; for a
+                Multi-AZ DB cluster the message lists the classes priced and how
+                to supply the price as an override.
         """
         suffix = RDS_DEPLOYMENT_SUFFIX.get(deployment)
         if suffix is None:
@@ -250,12 +249,16 @@ class PriceCatalog:
                 f"in catalog {self._label}; {hint}"
             )
         if deployment == "multi-az-cluster":
+            clustered = sorted(
+                key.split("/", 1)[1].removesuffix(f" {suffix}")
+                for key in self._prices
+                if key.startswith(f"{RDS_INSTANCE_SERVICE}/") and key.endswith(f" {suffix}")
+            )
             raise PriceNotFound(
                 f"no price for {RDS_INSTANCE_SERVICE}/{sku} in catalog {self._label}: "
-                "the catalog prices Single-AZ and Multi-AZ DB instances only, "
-                "not Multi-AZ DB clusters (two readable standbys). "
-                "Supply the hourly price as an override: "
-                f"overrides={{'{RDS_INSTANCE_SERVICE}/{sku}': <USD per hour>}}"
+                f"Multi-AZ DB clusters are priced for {', '.join(clustered) or 'no class'}; "
+                "choose one of them, or supply the hourly price as an override: "
+                f"pricing.overrides {{'{RDS_INSTANCE_SERVICE}/{sku}': <USD per hour>}}"
             )
         raise PriceNotFound(
             not_found_message(f"{RDS_INSTANCE_SERVICE}/{sku}", self._prices, self._label)
@@ -368,7 +371,7 @@ class PriceCatalog:
         """Every price in effect as a DataFrame.
 
         Columns: key, service, sku, unit, list_usd, discount, usd, source,
-        as_of, notes.
+        as_of, notes, verified.
         """
         import pandas as pd  # deferred: importing the catalog must not import pandas
 
@@ -385,6 +388,7 @@ class PriceCatalog:
                     "source": price.source,
                     "as_of": price.as_of,
                     "notes": price.notes,
+                    "verified": price.verified,
                 }
                 for price in self._prices.values()
             ]
@@ -398,22 +402,22 @@ class PriceCatalog:
         )
 
 
-def available_regions() -> list[str]:
-    """Regions that have a shipped price catalog, sorted (e.g. ``["us-east-1"]``)."""
-    return list(_regions())
+def available_regions(directory: str | None = None) -> list[str]:
+    """Regions with a price catalog, sorted: shipped ones, or those of a catalog folder."""
+    return list(_regions(directory))
 
 
 @functools.cache
-def _regions() -> tuple[str, ...]:
-    return tuple(_loader.regions_with_data())
+def _regions(directory: str | None = None) -> tuple[str, ...]:
+    return tuple(_loader.regions_with_data(directory))
 
 
-@functools.cache  # lru_cache without a bound: one entry per region
-def _base_catalog(region: str) -> PriceCatalog:
+@functools.cache  # lru_cache without a bound: one entry per region and folder
+def _base_catalog(region: str, directory: str | None = None) -> PriceCatalog:
     return PriceCatalog(
         region,
-        _loader.load_prices(region),
-        _loader.load_instance_specs(region),
+        _loader.load_prices(region, directory),
+        _loader.load_instance_specs(region, directory),
         _loader.load_eks_versions(),
     )
 
@@ -422,6 +426,8 @@ def load_catalog(
     region: str = "us-east-1",
     overrides: Mapping[str, float] | None = None,
     discounts: Discounts | None = None,
+    *,
+    directory: str | Path | None = None,
 ) -> PriceCatalog:
     """Load the price catalog of a region, optionally with overrides and discounts.
 
@@ -432,18 +438,25 @@ def load_catalog(
         region: AWS region code.
         overrides: ``{"SERVICE/SKU": usd per unit}`` replacing list prices.
         discounts: commitment discounts (Compute Savings Plan, RDS reserved).
+        directory: a catalog folder written by ``innovate-sim prices import``
+            instead of the shipped catalogs.
 
     Raises:
-        RegionNotSupported: no catalog ships for the region.
+        RegionNotSupported: no catalog ships for the region (or the folder has none).
         PriceNotFound: an override names an unknown key.
         CatalogInputError: an override price is not a finite number >= 0.
     """
-    regions = _regions()
+    folder = None if directory is None else str(Path(directory).resolve())
+    try:
+        regions = _regions(folder)
+    except _loader.CatalogDataError as exc:
+        raise RegionNotSupported(str(exc)) from None
     if region not in regions:
+        where = f" in {folder}" if folder else ""
         raise RegionNotSupported(
-            f"no price catalog for region {region!r}; available: {', '.join(regions)}"
+            f"no price catalog for region {region!r}{where}; available: {', '.join(regions)}"
         )
-    base = _base_catalog(region)
+    base = _base_catalog(region, folder)
     if not overrides and (discounts is None or discounts.is_zero):
         return base
     return base.adjusted(overrides, discounts)

@@ -65,6 +65,11 @@ class Price:
         notes: caveats and the cross-check the price was derived from.
         discount: fraction of ``list_usd`` taken off (Savings Plan or Reserved
             Instance), in [0, 1).
+        verified: whether a reader can check the figure at its source: an AWS
+            price list file (or a file generated from it), an AWS pricing or
+            documentation page, or Infracost's pricing test data. ``False`` for
+            secondary sources, derived figures and figures of another region; a
+            bill marks lines priced from such rows as unverified.
     """
 
     service: str
@@ -75,6 +80,7 @@ class Price:
     as_of: datetime.date | None
     notes: str = ""
     discount: float = 0.0
+    verified: bool = True
 
     @property
     def key(self) -> str:

@@ -78,6 +78,7 @@ def render_catalog(cat: PriceCatalog, console: Console | None = None) -> None:
         table.add_column(column)
     table.add_column("usd", justify="right")
     table.add_column("as of")
+    table.add_column("verified")
     table.add_column("source")
     # Sort by service only: within a service the catalog's own (curated) order is kept.
     ordered = sorted(cat.prices(), key=lambda price: price.service)
@@ -91,6 +92,7 @@ def render_catalog(cat: PriceCatalog, console: Console | None = None) -> None:
                 escape(price.unit),
                 _usd_cell(price),
                 price.as_of.isoformat() if price.as_of is not None else "override",
+                "yes" if price.verified else "no",
                 escape(short_source(price.source)),
             )
     console.print(table)

@@ -31,6 +31,9 @@ class _PricingSettings(Protocol):
     @property
     def discounts(self) -> _DiscountSettings: ...
 
+    @property
+    def catalog(self) -> str | None: ...
+
 
 class PricedScenario(Protocol):
     """What pricing reads of a scenario: its region and its ``pricing`` settings."""
@@ -43,7 +46,8 @@ class PricedScenario(Protocol):
 
 
 def scenario_catalog(scenario: PricedScenario) -> PriceCatalog:
-    """The scenario region's catalog with the scenario's overrides and discounts."""
+    """The scenario region's catalog (shipped, or the folder ``pricing.catalog`` names) with
+    the scenario's overrides and discounts."""
     discounts = scenario.pricing.discounts
     return load_catalog(
         scenario.region,
@@ -52,4 +56,5 @@ def scenario_catalog(scenario: PricedScenario) -> PriceCatalog:
             compute_savings_plan=discounts.compute_savings_plan,
             rds_reserved=discounts.rds_reserved,
         ),
+        directory=scenario.pricing.catalog,
     )

@@ -6,6 +6,7 @@ This package only reads results; it never simulates.
 from __future__ import annotations
 
 from innovate_sim.experiments.stats import mean_ci
+from innovate_sim.reporting import accessors as _accessors  # noqa: F401  (registers .plot())
 from innovate_sim.reporting.plots import (
     NothingToPlotError,
     plot_availability_distribution,

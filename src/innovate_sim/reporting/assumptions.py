@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel
 
 from innovate_sim.errors import InnovateSimError
@@ -72,6 +73,24 @@ _RELEVANT: dict[str, Callable[[Scenario], bool]] = {
     ),
     "cluster.karpenter.": lambda s: any(p.provisioner == "karpenter" for p in _pools(s)),
     "node_pools.managed.": lambda s: any(p.provisioner == "managed" for p in _pools(s)),
+    "opencost.": lambda s: bool(_pools(s)),
+}
+
+
+def _bill_has(service: str, component: str) -> Callable[[pd.DataFrame], bool]:
+    def test(bill: pd.DataFrame) -> bool:
+        rows = bill[bill["service"] == service]
+        return bool(rows["component"].str.contains(component, regex=False).any())
+
+    return test
+
+
+#: Billing rules (not scenario fields): used when the bill has a line they priced.
+_BILLING: dict[str, Callable[[pd.DataFrame], bool]] = {
+    "billing.alb_lcu": _bill_has("ELB", "Load balancer capacity units"),
+    "billing.free_internet_out_gb_per_month": _bill_has("DataTransfer", "out to the internet"),
+    "billing.internet_out_tier_gb": _bill_has("DataTransfer", "out to the internet"),
+    "billing.rds_gp3_included_iops": _bill_has("RDS", "gp3"),
 }
 
 
@@ -128,6 +147,8 @@ def _places(scenario: Scenario, key: str) -> list[tuple[str, bool]] | None:
     if parts[0] in ("failures", "simulation"):
         found = _walk(scenario, parts, [], True, value)
         return found or None
+    if parts[0] in ("billing", "opencost"):
+        return None  # a billing rule or a cost-allocation figure, not a scenario field
     if parts[0] == "node_pools" and parts[1] != "*":
         return None  # a figure of a pool kind (e.g. managed launch latency), not a field
     if parts[0] == "node_pools":
@@ -138,8 +159,15 @@ def _places(scenario: Scenario, key: str) -> list[tuple[str, bool]] | None:
     return found
 
 
-def applicable_defaults(scenario: Scenario) -> tuple[list[AppliedDefault], list[Default]]:
+def applicable_defaults(
+    scenario: Scenario, bill: pd.DataFrame | None = None
+) -> tuple[list[AppliedDefault], list[Default]]:
     """The defaults the scenario uses (with where), and those it does not use.
+
+    Args:
+        scenario: the scenario.
+        bill: its static bill (``CostEstimate.to_frame()``), to tell which
+            billing rules priced a line; estimated when not given.
 
     Returns:
         ``(applied, unused)``: ``applied`` lists every default used somewhere
@@ -149,6 +177,14 @@ def applicable_defaults(scenario: Scenario) -> tuple[list[AppliedDefault], list[
     """
     applied, unused = [], []
     for key, entry in DEFAULTS.items():
+        if key in _BILLING:
+            if bill is None:
+                from innovate_sim.cost import estimate_cost
+
+                bill = estimate_cost(scenario).to_frame()
+            if not _BILLING[key](bill):
+                unused.append(entry)
+                continue
         if not _relevant(scenario, key):
             unused.append(entry)
             continue

@@ -32,16 +32,28 @@ from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
 from innovate_sim.experiments.stats import NON_NEGATIVE, estimate
-from innovate_sim.formatting import format_interval, format_value
+from innovate_sim.formatting import display_unit, format_interval, format_value
 from innovate_sim.reporting.assumptions import (
     applicable_defaults,
     compact_places,
     format_default_value,
 )
+from innovate_sim.reporting.bill import bill_blocks
+from innovate_sim.reporting.causes import used_defaults
 from innovate_sim.reporting.plots_common import NothingToPlotError
-from innovate_sim.reporting.tables import WORST_INCIDENT_COLUMNS, worst_incidents
+from innovate_sim.reporting.tables import (
+    CAUSE_BASIS_NOTE,
+    DOWNTIME_BY_CAUSE_COLUMNS,
+    EXCLUDED_RISK_COLUMNS,
+    EXCLUDED_RISK_NOTE,
+    WORST_INCIDENT_COLUMNS,
+    downtime_by_cause_rows,
+    excluded_risk_rows,
+    worst_incidents,
+)
 from innovate_sim.reporting.templates import (
     Block,
+    Contents,
     Figure,
     Heading,
     Items,
@@ -50,6 +62,7 @@ from innovate_sim.reporting.templates import (
     render_html,
     render_markdown,
 )
+from innovate_sim.reporting.verdicts import assumption_note, display_rows
 from innovate_sim.scenario.defaults import DEFAULTS
 from innovate_sim.units import HOURS_PER_YEAR
 
@@ -105,14 +118,15 @@ def rebuild_report(out_dir: Path | str) -> list[Path]:
 def report_blocks(result: Any) -> list[Block]:
     """The report's content as blocks (see :mod:`innovate_sim.reporting.templates`)."""
     blocks: list[Block] = []
+    blocks += _targets(result)  # verdicts first
+    blocks.append(Contents())
     blocks += _provenance(result)
-    targets = _targets(result)
-    blocks += targets
     blocks += _key_figures(result)
     blocks += _availability(result)
     blocks += _downtime(result)
     blocks += _incidents(result)
     blocks += _cost(result)
+    blocks += bill_blocks(result)
     blocks += _assumptions(result)
     blocks += _out_of_scope(result)
     return blocks
@@ -183,6 +197,7 @@ def _provenance(result: Any) -> list[Block]:
         ["environments", ", ".join(scenario.environments) or "none"],
         ["innovate_sim version", str(prov["package_version"])],
         ["price catalog", str(prov["catalog_version"])],
+        ["unverified prices", str(prov.get("unverified_prices", "not recorded"))],
         [
             "confidence intervals",
             f"{prov['confidence_level'] * 100:g}% — {prov['ci_method']}",
@@ -201,17 +216,31 @@ def _targets(result: Any) -> list[Block]:
     except InnovateSimError as exc:
         return [*blocks, Paragraph(f"The targets could not be checked: {exc}", "fail")]
     level = f"{report.confidence * 100:g}% CI"
-    columns = ["scope", "target", "statistic", "mean", level, "verdict", "to settle", "note"]
-    rows = [[row[c] for c in columns] for row in report.display_rows()]
-    classes = [["", "", "", "", "", row[5], "", "small"] for row in rows]
+    columns = [
+        "scope",
+        "target",
+        "judged",
+        "forecast",
+        level,
+        "verdict",
+        "to settle",
+        "causes",
+        "note",
+    ]
+    rows = [[row[c] for c in columns] for row in display_rows(report)]
+    classes = [["", "", "", "", "", row[5], "", "small", "small"] for row in rows]
     blocks.append(Paragraph(report.summary_line(), _worst(report.counts)))
     blocks.append(Table(columns, rows, frozenset({3, 4, 6}), classes))
+    note = assumption_note(report)
+    if note:
+        blocks.append(Paragraph(note, "uncertain"))
     blocks.append(
         Paragraph(
-            "pass: the whole confidence interval of the mean meets the target; fail: the whole "
+            "pass: the whole confidence interval meets the target; fail: the whole "
             "interval misses it; uncertain: the interval straddles it (run about the number of "
             "replications shown) or is undefined. Availability targets are minimums, the others "
-            "maximums. See docs/targets.md.",
+            "maximums. A cost target judges the month shown (by default the costliest); the RTO "
+            "judges a quantile of time to recover over unplanned incidents. See docs/targets.md.",
             "note",
         )
     )
@@ -235,14 +264,14 @@ def _key_figures(result: Any) -> list[Block]:
         rows.append(
             [
                 str(row.environment),
-                f"{row.metric} ({row.unit})",
+                f"{row.metric} ({display_unit(row.unit)})",
                 format_value(row.mean, row.unit),
                 _ci(row.ci_low, row.ci_high, row.unit, n),
                 f"{format_value(row.p5, row.unit)} – {format_value(row.p95, row.unit)}",
             ]
         )
     columns = ["environment", "metric", "mean", level, "p5 – p95 of replications"]
-    return [
+    blocks: list[Block] = [
         Heading("Key figures"),
         Paragraph(
             "Mean over replications with the confidence interval of the mean; p5–p95 is the "
@@ -251,6 +280,12 @@ def _key_figures(result: Any) -> list[Block]:
         ),
         Table(columns, rows, frozenset({2, 3, 4})),
     ]
+    excluded = excluded_risk_rows(result.excluded_risks, result.availability)
+    if excluded:
+        blocks.append(Paragraph("Excluded risks (closed-form estimate)"))
+        blocks.append(Table(list(EXCLUDED_RISK_COLUMNS), excluded, frozenset({2, 3, 4, 5})))
+        blocks.append(Paragraph(EXCLUDED_RISK_NOTE, "note"))
+    return blocks
 
 
 def _availability(result: Any) -> list[Block]:
@@ -284,34 +319,12 @@ def _downtime(result: Any) -> list[Block]:
     years = result.scenario.horizon / HOURS_PER_YEAR
     if by_cause is None or by_cause.empty:
         return [*blocks, Paragraph("No incidents in the simulated replications.", "missing")]
-    means = by_cause.groupby(["environment", "cause"], as_index=False, sort=False)[
-        ["incident_min", "lost_requests"]
-    ].mean()
-    rows = []
-    for env, group in means.groupby("environment", sort=False):
-        total = group["lost_requests"].sum()
-        ordered = group.sort_values(["lost_requests", "cause"], ascending=[False, True])
-        for row in iter_rows(ordered):
-            share = row.lost_requests / total if total > 0 else 0.0
-            rows.append(
-                [
-                    str(env),
-                    str(row.cause),
-                    f"{row.incident_min / years:,.2f}",
-                    f"{row.lost_requests / years:,.0f}",
-                    f"{share * 100:.1f}%",
-                ]
-            )
-    columns = [
-        "environment",
-        "cause",
-        "incident min/year",
-        "lost requests/year",
-        "share of lost requests",
-    ]
+    rows = downtime_by_cause_rows(by_cause, years, used_defaults(result.scenario))
+    columns = list(DOWNTIME_BY_CAUSE_COLUMNS)
     blocks.append(Table(columns, rows, frozenset({2, 3, 4})))
+    blocks.append(Paragraph(CAUSE_BASIS_NOTE, "note"))
     incidents, availability = result.incidents, result.availability
-    count = max(1, len(means))
+    count = max(1, len(rows))
 
     def draw(ax: Axes) -> None:
         plot_downtime_by_cause(incidents, availability, ax=ax, confidence=result.confidence)
@@ -334,7 +347,7 @@ def _incidents(result: Any) -> list[Block]:
     incidents = result.incidents
     if incidents.empty:
         return [*blocks, Paragraph("No incidents in the simulated replications.", "missing")]
-    rows = worst_incidents(incidents, _TOP_INCIDENTS)
+    rows = worst_incidents(incidents, _TOP_INCIDENTS, used_defaults(result.scenario))
     columns = list(WORST_INCIDENT_COLUMNS)
     blocks.append(Paragraph(f"The {len(rows)} incidents that lost the most requests.", "note"))
     blocks.append(Table(columns, rows, frozenset({0, 3, 4, 5, 6, 7})))
@@ -447,9 +460,53 @@ def _assumptions(result: Any) -> list[Block]:
         ),
         Table(["default", "value", "kind", "used in", "source"], rows, frozenset(), classes),
     ]
+    blocks += _disclosures(result.scenario)
     if unused:
         keys = ", ".join(entry.key for entry in unused)
         blocks.append(Paragraph(f"Defaults not used by this scenario: {keys}.", "note"))
+    return blocks
+
+
+def _disclosures(scenario: Any) -> list[Block]:
+    """Bill lines from unwritten defaults, usage left at zero, assumption-driven causes."""
+    from innovate_sim.cost import estimate_cost
+    from innovate_sim.reporting.disclosures import (
+        assumption_driven_causes,
+        billed_defaults,
+        zero_usage,
+    )
+
+    blocks: list[Block] = []
+    billed = billed_defaults(scenario, estimate_cost(scenario).to_frame())
+    if billed:
+        blocks.append(
+            Paragraph(
+                "Bill lines from defaults: fields the scenario file does not write whose built-in "
+                "value adds money to the bill (USD in the static estimate of month 1).",
+                "note",
+            )
+        )
+        rows = [
+            [b.environment, b.field, b.value, b.service, f"${b.monthly_usd:,.2f}"] for b in billed
+        ]
+        blocks.append(Table(["environment", "field", "value", "service", "USD/month"], rows))
+    for env, fields in zero_usage(scenario).items():
+        blocks.append(
+            Paragraph(
+                f"Usage left at zero in {env} (nothing is billed for it): {', '.join(fields)}.",
+                "uncertain",
+            )
+        )
+    causes = assumption_driven_causes(scenario)
+    if causes:
+        text = "; ".join(f"{cause} ({', '.join(keys)})" for cause, keys in causes.items())
+        blocks.append(
+            Paragraph(
+                "Assumption-driven causes: these causes of lost requests rest on library figures "
+                f"with no AWS source, so every figure they drive is an assumption too — {text}.",
+                "uncertain",
+            )
+        )
     return blocks
 
 
@@ -462,10 +519,17 @@ def _out_of_scope(result: Any) -> list[Block]:
             "Region-wide events are enabled in this scenario and included in every figure."
         )
     else:
+        added = result.excluded_risks["downtime_min_per_year"]
+        effect = (
+            f" At the scenario's rate they would add about {added.iloc[0]:,.0f} min/year"
+            if len(added)
+            else ""
+        )
         region_text = (
             "Region-wide events (every AZ down at once) are not simulated: a single-region "
             f"design cannot survive one. The library's estimate is {rate} per region, lasting "
-            f"{duration}; set failures.region_outage.enabled to include them."
+            f"{duration}.{effect} (closed form, see Key figures); set "
+            "failures.region_outage.enabled to include them."
         )
     items = [
         region_text,

@@ -75,7 +75,22 @@ class Figure:
     missing: str = ""
 
 
-Block = Heading | Paragraph | Items | Table | Figure
+@dataclass(frozen=True)
+class Contents:
+    """A table of contents: a link to every level-2 heading of the report."""
+
+
+Block = Heading | Paragraph | Items | Table | Figure | Contents
+
+
+def anchor(text: str) -> str:
+    """The anchor of a heading, as GitHub makes it: lower case, punctuation dropped, ``-``."""
+    kept = "".join(c for c in text.lower() if c.isalnum() or c in " -_")
+    return kept.strip().replace(" ", "-")
+
+
+def _sections(blocks: list[Block]) -> list[str]:
+    return [b.text for b in blocks if isinstance(b, Heading) and b.level == 2]
 
 
 def _md_cell(text: str) -> str:
@@ -103,6 +118,8 @@ def render_markdown(title: str, blocks: list[Block], plots_dir: str = "plots") -
             for row in block.rows:
                 out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
             out.append("")
+        elif isinstance(block, Contents):
+            out += [f"- [{text}](#{anchor(text)})" for text in _sections(blocks)] + [""]
         elif isinstance(block, Figure):
             if block.png is None:
                 out += [f"*{block.caption}: {block.missing}*", ""]
@@ -140,6 +157,8 @@ figure { margin: 1rem 0 1.6rem; }
 figure img { max-width: 100%; border: 1px solid #eaeef2; }
 figcaption { font-size: .85rem; color: #57606a; margin-top: .2rem; }
 ul { padding-left: 1.4rem; }
+nav.contents ul { columns: 2; list-style: none; padding-left: 0; margin: .4rem 0 1rem; }
+nav.contents a { color: #1f3b73; text-decoration: none; }
 code { background: #f3f5f8; padding: 0 .2rem; border-radius: 3px; }
 """
 
@@ -161,7 +180,14 @@ def render_html(title: str, blocks: list[Block]) -> str:
     ]
     for block in blocks:
         if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{esc(block.text)}</h{block.level}>")
+            out.append(
+                f'<h{block.level} id="{anchor(block.text)}">{esc(block.text)}</h{block.level}>'
+            )
+        elif isinstance(block, Contents):
+            links = "".join(
+                f'<li><a href="#{anchor(text)}">{esc(text)}</a></li>' for text in _sections(blocks)
+            )
+            out.append(f'<nav class="contents"><ul>{links}</ul></nav>')
         elif isinstance(block, Paragraph):
             css = f' class="{block.css}"' if block.css else ""
             out.append(f"<p{css}>{esc(block.text)}</p>")

@@ -20,6 +20,9 @@ class ScenarioModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         use_attribute_docstrings=True,
+        # "True" is not a boolean and "0.7" not a number: a scenario writes true and 0.7,
+        # as its JSON Schema says (unit strings such as "5m" are parsed by their types).
+        strict=True,
     )
 
 

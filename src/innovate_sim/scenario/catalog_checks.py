@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from innovate_sim.errors import PriceNotFound, RegionNotSupported
 from innovate_sim.pricing import PriceCatalog, available_regions, load_catalog
+from innovate_sim.pricing.price import CatalogInputError
 from innovate_sim.scenario.base import located, suggest
 
 if TYPE_CHECKING:
@@ -22,24 +23,26 @@ __all__ = ["check_against_catalog", "pool_instance_types"]
 
 def check_against_catalog(scenario: Scenario) -> None:
     """Raise a located error for anything the catalog of the scenario's region cannot price."""
+    folder = scenario.pricing.catalog
     try:
-        catalog = load_catalog(scenario.region)
-    except RegionNotSupported:
+        catalog = load_catalog(scenario.region, directory=folder)
+    except RegionNotSupported as exc:
+        if folder is not None:
+            raise located(("pricing", "catalog"), str(exc)) from None
         raise located(
             ("region",),
             f"no price catalog for region {scenario.region!r}; "
             f"{suggest(scenario.region, available_regions())}"
-            f"available: {', '.join(available_regions())}",
+            f"available: {', '.join(available_regions())}; for another region import AWS's "
+            "price list files with `innovate-sim prices import` and set pricing.catalog",
         ) from None
-    keys = set(catalog.keys())
     for key, usd in scenario.pricing.overrides.items():
         try:
-            load_catalog(scenario.region, overrides={key: usd})
-        except PriceNotFound:
+            load_catalog(scenario.region, overrides={key: usd}, directory=folder)
+        except CatalogInputError as exc:
             raise located(
                 ("pricing", "overrides", key),
-                f"no catalog price {key!r} to override; {suggest(key, keys)}"
-                "keys read 'SERVICE/SKU' as `innovate-sim prices` lists them",
+                f"{exc}; keys read 'SERVICE/SKU' as `innovate-sim prices` lists them",
             ) from None
     for env_name, env in scenario.environments.items():
         _check_environment(catalog, ("environments", env_name), env)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from innovate_sim import units
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.distributions import Distribution
@@ -29,6 +31,7 @@ __all__ = [
     "RootVolume",
     "TopologySpread",
     "Workload",
+    "default_grace_period_h",
 ]
 
 CapacityType = Literal["on-demand", "spot"]
@@ -143,7 +146,8 @@ class Karpenter(ScenarioModel):
     launch_latency: Distribution = default("cluster.karpenter.launch_latency")
     """NodeClaim created to node Ready."""
     registration_timeout: Duration = default("cluster.karpenter.registration_timeout")
-    """NodeClaim registration timeout (not used by the model)."""
+    """A NodeClaim whose node has not registered this long after launch is deleted and retried
+    (a launch EC2 accepts in a failed AZ never registers)."""
     capacity_error_probability: Fraction = default("cluster.karpenter.capacity_error_probability")
     """Probability that a launch of an offering (type, zone, capacity type) fails for capacity."""
     unavailable_offering_ttl: Duration = default("cluster.karpenter.unavailable_offering_ttl")
@@ -154,6 +158,14 @@ class Karpenter(ScenarioModel):
     """Period of consolidation passes."""
     interruption_queue: bool = True
     """Karpenter watches the SQS interruption queue (Spot notices, instance state changes)."""
+    instance_status_checks: bool = default("cluster.karpenter.instance_status_checks")
+    """Karpenter replaces nodes whose EC2 status checks fail (polls DescribeInstanceStatus)."""
+    instance_status_poll: Duration = default("cluster.karpenter.instance_status_poll")
+    """Period of Karpenter's DescribeInstanceStatus poll."""
+    instance_unhealthy_after: Duration = default("cluster.karpenter.instance_unhealthy_after")
+    """How long a status check must have failed before Karpenter acts on it."""
+    ec2_status_check_interval: Duration = default("cluster.karpenter.ec2_status_check_interval")
+    """Period of EC2's own instance and system status checks."""
 
     @model_validator(mode="after")
     def _windows(self) -> Karpenter:
@@ -165,7 +177,7 @@ class Karpenter(ScenarioModel):
 class Cluster(ScenarioModel):
     """One EKS cluster per environment."""
 
-    kubernetes_version: str = "1.33"
+    kubernetes_version: str = Field(default="1.33", json_schema_extra={"pattern": r"^\d+\.\d+$"})
     """Kubernetes minor version, as text; decides standard or extended EKS support pricing."""
     support: Literal["auto", "standard", "extended"] = "auto"
     """EKS support tier; 'auto' decides from the version calendar on the price catalog's date."""
@@ -176,16 +188,25 @@ class Cluster(ScenarioModel):
         default_factory=lambda: Resources.model_validate(default("cluster.daemonset_overhead"))
     )
     """CPU and memory every node reserves for DaemonSets."""
-    node_monitor_grace_period: Duration = default("cluster.node_monitor_grace_period")
-    """Time after a node stops answering before Kubernetes marks it NotReady."""
+    node_monitor_grace_period: Duration | None = None
+    """Time after a node stops answering before Kubernetes marks it NotReady; default 40 s up to
+    Kubernetes 1.31 and 50 s from 1.32 (the kube-controller-manager default of the version)."""
     pod_eviction_timeout: Duration = default("cluster.pod_eviction_timeout")
     """Time a NotReady node's pods wait before they are evicted and recreated elsewhere."""
 
     @field_validator("kubernetes_version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        if isinstance(value, float):  # YAML reads 1.30 as 1.3
-            raise ValueError(f"write the Kubernetes version as a string, e.g. '{value:.2f}'")
+        # A number is read as the version it spells (1.34 → '1.34'), like engine_version: 16.
+        # YAML reads 1.30 as the number 1.3, so a one-decimal number is refused with a hint.
+        if isinstance(value, float):
+            text = repr(value)
+            if not re.fullmatch(r"\d+\.\d\d", text):
+                raise ValueError(
+                    f"{value!r} reads as the number {value!r} (YAML drops trailing zeros); "
+                    f"quote the version, e.g. '{value:.2f}'"
+                )
+            return text
         return value
 
     @field_validator("kubernetes_version")
@@ -197,6 +218,22 @@ class Cluster(ScenarioModel):
         return value
 
     @model_validator(mode="after")
+    def _grace_period_of_version(self) -> Cluster:
+        if self.node_monitor_grace_period is None:
+            object.__setattr__(
+                self,
+                "node_monitor_grace_period",
+                default_grace_period_h(self.kubernetes_version),
+            )
+        return self
+
+    @property
+    def not_ready_after_h(self) -> float:
+        """The node-monitor grace period in hours (always set once validated)."""
+        assert self.node_monitor_grace_period is not None
+        return self.node_monitor_grace_period
+
+    @model_validator(mode="after")
     def _karpenter_pools(self) -> Cluster:
         for name, pool in self.node_pools.items():
             if pool.provisioner == "karpenter" and not self.karpenter.enabled:
@@ -204,6 +241,17 @@ class Cluster(ScenarioModel):
                     f"node pool {name!r} is a Karpenter NodePool but karpenter.enabled is false"
                 )
         return self
+
+
+def default_grace_period_h(kubernetes_version: str) -> float:
+    """kube-controller-manager's default node-monitor-grace-period for a version (hours).
+
+    Kubernetes 1.32 raised it from 40 s to 50 s (kubernetes/kubernetes#126287).
+    """
+    periods = default("cluster.node_monitor_grace_period")
+    major, minor = (int(part) for part in kubernetes_version.split("."))
+    text = periods["from_1_32"] if (major, minor) >= (1, 32) else periods["before_1_32"]
+    return units.parse_duration(text)
 
 
 class Resources(ScenarioModel):
@@ -311,6 +359,9 @@ class Workload(ScenarioModel):
     """Pod scheduled on a Ready node to pod Ready (image pull, application start)."""
     needs: list[Literal["database", "egress"]] = Field(default_factory=list)
     """Dependencies a request needs: the RDS primary, and/or internet egress from the pod's AZ."""
+    egress_share: Fraction | None = None
+    """With `needs: [egress]`: the share of requests that need egress (default 100%); a pod in
+    an AZ without egress still serves the others."""
     topology_spread: TopologySpread = Field(default_factory=TopologySpread)
     arm64_performance_factor: float = Field(
         default=default("workloads.*.arm64_performance_factor"), gt=0, le=10
@@ -329,7 +380,16 @@ class Workload(ScenarioModel):
             raise ValueError("an HPA needs rps_per_replica to relate demand to CPU utilisation")
         if self.replicas.min == 0 and self.rps_per_replica:
             raise ValueError("a workload that serves requests needs replicas.min >= 1")
+        if self.egress_share is not None and "egress" not in self.needs:
+            raise ValueError("egress_share applies only to a workload with needs: [egress]")
         return self
+
+    @property
+    def egress_fraction(self) -> float:
+        """Share of requests that need internet egress (0 without the dependency)."""
+        if "egress" not in self.needs:
+            return 0.0
+        return 1.0 if self.egress_share is None else self.egress_share
 
     @property
     def serves_requests(self) -> bool:

@@ -12,6 +12,7 @@ from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration, Rate, ZoneRef
 
 __all__ = [
+    "AwsBackup",
     "Backups",
     "CrossRegionReplica",
     "Database",
@@ -62,6 +63,21 @@ class SnapshotExport(ScenarioModel):
     """Exported data kept in S3 Standard."""
 
 
+class AwsBackup(ScenarioModel):
+    """AWS Backup of the database: snapshots kept in a backup vault, optionally copied to another
+    region for disaster recovery (seed section 4: 'Snapshot exports to S3 via AWS Backup',
+    'Optional cross-region replication').
+    """
+
+    vault_gb: float | None = Field(default=None, ge=0)
+    """Snapshot storage in the vault; default the allocated storage (one full snapshot, later
+    ones incremental)."""
+    cross_region_copy: bool = False
+    """Copy each snapshot to `copy_region` (transfer out, and the copy stored there)."""
+    copy_region: str = default("aws_backup.copy_region")
+    """Region of the copies (priced at the home region's storage rate)."""
+
+
 class Backups(ScenarioModel):
     """Automated backups, PITR and snapshots."""
 
@@ -74,6 +90,7 @@ class Backups(ScenarioModel):
     manual_snapshots_gb: float = Field(default=0.0, ge=0)
     """Manual snapshots kept (billed as backup storage)."""
     export_to_s3: SnapshotExport | None = None
+    aws_backup: AwsBackup | None = None
 
     @field_validator(
         "export_to_s3", mode="before", json_schema_input_type=SnapshotExport | bool | None
@@ -123,7 +140,13 @@ class Maintenance(ScenarioModel):
     engine_upgrade_rate: Rate = default("database.maintenance.engine_upgrade_rate")
     """Minor engine upgrades; each is applied in the next window."""
     engine_upgrade_duration: Distribution = default("database.maintenance.engine_upgrade_duration")
-    """Downtime of every deployment during an upgrade."""
+    """Downtime of a Single-AZ or Multi-AZ instance deployment during an upgrade (for a
+    Multi-AZ DB cluster: the time its old writer is upgraded as a reader).
+    """
+    cluster_upgrade_failover: Distribution = default(
+        "database.maintenance.cluster_upgrade_failover"
+    )
+    """Writes paused when a Multi-AZ DB cluster switches to an upgraded reader."""
     window: str = default("database.maintenance.window")
     """Weekly window start 'ddd:HH:MM' (UTC, the clock's zero is a Monday 00:00)."""
 

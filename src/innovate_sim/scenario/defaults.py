@@ -21,6 +21,8 @@ class Default:
         value: the value as a scenario file would write it (``"0.2/y"``, a distribution mapping).
         source: the public source of the figure, or the reasoning behind an assumption.
         assumption: true when no public figure exists and the value is an engineering choice.
+        no_aws_figure: true when AWS publishes nothing the figure could rest on (a failure rate
+            or duration of a component with no published SLA, rate or incident history).
         uncertainty: the range of the figure in the uncertain form of the scenario language
             (``parameter:`` names the distribution parameter it applies to), or None.
         uncertainty_source: where the range comes from, or why no source exists.
@@ -30,6 +32,7 @@ class Default:
     value: Any
     source: str
     assumption: bool = False
+    no_aws_figure: bool = False
     uncertainty: dict[str, Any] | None = None
     uncertainty_source: str = ""
 
@@ -44,6 +47,7 @@ def _load() -> dict[str, Default]:
             entry["value"],
             " ".join(str(entry["source"]).split()),
             bool(entry.get("assumption", False)),
+            bool(entry.get("no_aws_figure", False)),
             entry.get("uncertainty"),
             " ".join(str(entry.get("uncertainty_source", "")).split()),
         )

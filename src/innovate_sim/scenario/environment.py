@@ -9,7 +9,9 @@ from pydantic import Field, model_validator
 from innovate_sim.scenario.base import ScenarioModel, located
 from innovate_sim.scenario.cluster import Cluster, Workload
 from innovate_sim.scenario.database import Database
+from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.network import Ingress, NatPlacement, Network
+from innovate_sim.scenario.operations import Dns, Encryption, Monitoring
 from innovate_sim.scenario.types import Duration, Fraction, Name, Percent
 from innovate_sim.scenario.uncertain import UncertainNumber
 
@@ -83,6 +85,13 @@ class Registry(ScenarioModel):
 
     storage_gb: float = Field(ge=0)
     """Images stored in ECR."""
+    scanning: Literal["basic", "enhanced"] = "basic"
+    """Image scanning on push: `basic` (ECR, no charge) or `enhanced` (Amazon Inspector, per
+    image; its price is not in the catalog: add it under `pricing.overrides`)."""
+    images_scanned_per_month: float = Field(
+        default=default("registry.images_scanned_per_month"), ge=0
+    )
+    """Images pushed and scanned a month."""
 
 
 class Observability(ScenarioModel):
@@ -128,6 +137,9 @@ class Environment(ScenarioModel):
     registry: Registry | None = None
     observability: Observability | None = None
     object_storage: ObjectStorage | None = None
+    encryption: Encryption | None = None
+    monitoring: Monitoring | None = None
+    dns: Dns | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Environment:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_serializer, field_validator
 
@@ -13,6 +13,7 @@ from innovate_sim.scenario.types import Duration, Name, Rate, ZoneRef
 from innovate_sim.scenario.types import _rate_text as rate_text
 
 __all__ = [
+    "AzOutage",
     "ChaosEvent",
     "FailureProcess",
     "Failures",
@@ -37,6 +38,16 @@ def _process(name: str) -> FailureProcess:
     return FailureProcess.model_validate(
         {"rate": default(f"failures.{name}.rate"), "duration": default(f"failures.{name}.duration")}
     )
+
+
+class AzOutage(FailureProcess):
+    """Outages of an Availability Zone: everything in it fails at once."""
+
+    launches: Literal["never-register", "insufficient-capacity"] = default(
+        "failures.az_outage.launches"
+    )
+    """What EC2 does with a launch into the failed AZ: accept it (the node never registers and
+    Karpenter's registration timeout applies) or refuse it as insufficient capacity."""
 
 
 class RegionOutage(FailureProcess):
@@ -86,7 +97,9 @@ class RdsFailover(ScenarioModel):
 class Failures(ScenarioModel):
     """Every failure process of the model; each field overrides its default."""
 
-    az_outage: FailureProcess = Field(default_factory=lambda: _process("az_outage"))
+    az_outage: AzOutage = Field(
+        default_factory=lambda: AzOutage.model_validate(_process("az_outage").model_dump())
+    )
     region_outage: RegionOutage = Field(
         default_factory=lambda: RegionOutage.model_validate(
             {
@@ -102,7 +115,10 @@ class Failures(ScenarioModel):
     rds_instance: RdsInstanceFailures = Field(default_factory=RdsInstanceFailures)
     rds_failover: RdsFailover = Field(default_factory=RdsFailover)
 
-    @field_validator("az_outage", "nat_gateway", "eks_control_plane", mode="before")
+    #: Processes a scenario may override in part (only the rate, or only the duration).
+    PARTIAL: ClassVar[tuple[str, ...]] = ("az_outage", "nat_gateway", "eks_control_plane")
+
+    @field_validator(*PARTIAL, mode="before")
     @classmethod
     def _partial_override(cls, value: object, info: object) -> object:
         """Allow overriding only the rate or only the duration of a default process."""

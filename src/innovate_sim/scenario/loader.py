@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario.base import LocatedError
 from innovate_sim.scenario.catalog_checks import check_against_catalog
+from innovate_sim.scenario.failures import Failures
 from innovate_sim.scenario.model import Scenario
 
 __all__ = ["load_scenario", "scenario_from_dict", "scenario_json_schema"]
@@ -37,6 +38,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 40
 MAX_EXTENDS_DEPTH = 10
+MAX_PROBLEMS_SHOWN = 30
+"""A message lists at most this many problems (all are in ``ScenarioError.problems``)."""
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -210,7 +213,12 @@ def _merge(
     result = dict(base)
     for key, value in patch.items():
         child = (*path, key)
-        if value is None:
+        if value is None and key not in result:
+            # Nothing to delete: pass the null on, so validation judges the key (an
+            # unknown or misspelt key is an error, never silently dropped).
+            result[key] = None
+            _adopt_origins(child, base_origins, patch_origins)
+        elif value is None:
             result.pop(key, None)
             for origin in [k for k in base_origins if k[: len(child)] == child]:
                 del base_origins[origin]
@@ -219,6 +227,10 @@ def _merge(
     if path in patch_origins:
         base_origins[path] = patch_origins[path]
     return result
+
+
+def _adopt_origins(child: Path_, base_origins: Origins, patch_origins: Origins) -> None:
+    base_origins.update({k: v for k, v in patch_origins.items() if k[: len(child)] == child})
 
 
 def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins]:
@@ -269,7 +281,12 @@ def _exists(path: Path) -> bool:
 
 
 def _resolve_trace(data: dict[str, Any], path: Path) -> None:
-    """Make demand trace file names absolute, relative to the file that names them."""
+    """Make demand trace file names (and the price catalog folder) absolute, relative to the
+    file that names them."""
+    pricing = data.get("pricing")
+    if isinstance(pricing, dict) and isinstance(pricing.get("catalog"), str):
+        with contextlib.suppress(OSError, ValueError):
+            pricing["catalog"] = str((path.parent / pricing["catalog"]).resolve())
     environments = data.get("environments")
     if not isinstance(environments, dict):
         return
@@ -301,6 +318,22 @@ def load_scenario(path: str | Path) -> Scenario:
     return _validate(data, origins, str(path))
 
 
+def field_location(path: str | Path, loc: tuple[str | int, ...]) -> str:
+    """Where a field of a scenario file is written: ``"file:line: field.path"``.
+
+    Used to locate problems found after validation (e.g. a resource no price
+    covers). The line is the field's own, or that of its nearest written parent.
+
+    Args:
+        path: the scenario file (its ``extends:`` chain is followed).
+        loc: the field path, e.g. ``("environments", "prod", "database", "deployment")``.
+    """
+    _, origins = _resolve(Path(path))
+    file, line = _origin(loc, origins, str(path))
+    where = f"{file}:{line}" if line else file
+    return f"{where}: {_field(loc)}"
+
+
 def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     """Validate a scenario given as plain data (e.g. built in a notebook)."""
     if not isinstance(data, dict):
@@ -322,6 +355,9 @@ def _validate(data: dict[str, Any], origins: Origins, source: str) -> Scenario:
         where, message = _problem(exc.loc, str(exc), origins, source)
         raise ScenarioError(f"{where}: {message}", [(where, message)]) from None
     return scenario
+
+
+Scenario.validate_data = staticmethod(lambda data, source: _validate(data, {}, source))  # type: ignore[assignment]
 
 
 def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> ScenarioError:
@@ -351,10 +387,18 @@ def _scenario_error(exc: ValidationError, origins: Origins, source: str) -> Scen
         if problem not in seen:
             seen.add(problem)
             unique.append(problem)
-    lines = [f"{where}: {message}" for where, message in unique[:8]]
-    if len(unique) > 8:
-        lines.append(f"… and {len(unique) - 8} more problems")
+    unique.sort(key=_line_order)  # one pass, read top to bottom like the file
+    lines = [f"{where}: {message}" for where, message in unique[:MAX_PROBLEMS_SHOWN]]
+    if len(unique) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"… and {len(unique) - MAX_PROBLEMS_SHOWN} more problems")
     return ScenarioError("\n".join(lines), unique)
+
+
+def _line_order(problem: tuple[str, str]) -> tuple[str, int]:
+    """Sort key of a ``("file:line: field", message)`` problem: file, then line."""
+    file, _, rest = problem[0].partition(":")
+    line = rest.split(":", 1)[0]
+    return (file, int(line) if line.isdigit() else 0)
 
 
 def _problem(loc: Path_, message: str, origins: Origins, source: str) -> tuple[str, str]:
@@ -420,8 +464,76 @@ def _origin(loc: Path_, origins: Origins, source: str) -> tuple[str, int | None]
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files (for editors and validators)."""
-    schema = Scenario.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "innovate_sim scenario"
+    """The JSON Schema of scenario files (for editors and validators).
+
+    A file without ``extends:`` must be a whole scenario (``$defs.Scenario``);
+    a file with it is an RFC 7386 merge patch over its bases
+    (``$defs.ScenarioPatch``): the same keys and value shapes, nothing
+    required, and ``null`` to delete a key of the base.
+    """
+    full = Scenario.model_json_schema(by_alias=True, mode="validation")
+    definitions = full.pop("$defs")
+    _close_named_maps(full)
+    _close_named_maps(definitions)
+    # Failure processes that may be overridden in part: nothing in them is required.
+    for name in Failures.PARTIAL:
+        target = definitions["Failures"]["properties"][name]["$ref"].rsplit("/", 1)[1]
+        override = f"{target}Override"
+        definitions[override] = {k: v for k, v in definitions[target].items() if k != "required"}
+        definitions["Failures"]["properties"][name] = {"$ref": f"#/$defs/{override}"}
+    patches = {f"{name}{_PATCH}": _as_patch(body) for name, body in definitions.items()}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "innovate_sim scenario",
+        "description": full.get("description", ""),
+        "type": "object",
+        "$defs": {**definitions, **patches, "Scenario": full, "ScenarioPatch": _as_patch(full)},
+        "if": {"required": ["extends"]},
+        "then": {"$ref": "#/$defs/ScenarioPatch"},
+        "else": {"$ref": "#/$defs/Scenario"},
+    }
     return json.loads(json.dumps(schema))
+
+
+_PATCH = ".patch"
+
+
+def _close_named_maps(node: Any) -> None:
+    """Maps keyed by a Name (environments, node pools…) refuse keys that are not names,
+    as the loader does: ``patternProperties`` alone would let any other key through."""
+    if isinstance(node, dict):
+        if "patternProperties" in node:
+            node.setdefault("additionalProperties", False)
+        for value in node.values():
+            _close_named_maps(value)
+    elif isinstance(node, list):
+        for item in node:
+            _close_named_maps(item)
+
+
+def _as_patch(node: Any) -> Any:
+    """A schema node as a merge patch: no ``required``, refs to patch definitions,
+    and every property may be ``null`` (delete the base's key)."""
+    if isinstance(node, list):
+        return [_as_patch(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("required", "minProperties"):  # a patch may leave out anything
+            continue
+        if key in ("items", "prefixItems"):  # a list is replaced whole, never patched
+            out[key] = value
+            continue
+        if key == "oneOf":  # {} patches every variant of a union: any may match
+            out["anyOf"] = _as_patch(value)
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+            out[key] = value + _PATCH
+        elif key in ("properties", "patternProperties") and isinstance(value, dict):
+            out[key] = {
+                name: {"anyOf": [_as_patch(sub), {"type": "null"}]} for name, sub in value.items()
+            }
+        else:
+            out[key] = _as_patch(value)
+    return out

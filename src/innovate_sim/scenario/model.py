@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from innovate_sim.rng import SEED_MAX
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.base import located as _at
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.environment import Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
 from innovate_sim.scenario.network import NatPlacement
-from innovate_sim.scenario.types import Duration, Fraction, Money, Name, PositiveDuration
+from innovate_sim.scenario.types import (
+    NAME_PATTERN,
+    Duration,
+    Fraction,
+    Money,
+    Name,
+    PositiveDuration,
+)
+from innovate_sim.units import HOURS_PER_YEAR
 
 __all__ = ["Account", "Discounts", "PricingSettings", "Scenario", "SimulationSettings", "Targets"]
 
@@ -38,7 +48,8 @@ class Account(ScenarioModel):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
         # The schema also accepts the shorthand: the account's name alone.
-        return {"anyOf": [handler(core_schema), {"type": "string"}]}
+        shorthand = {"type": "string", "pattern": NAME_PATTERN}
+        return {"anyOf": [handler(core_schema), shorthand]}
 
 
 class Targets(ScenarioModel):
@@ -53,15 +64,50 @@ class Targets(ScenarioModel):
     full_outage_minutes_per_year: float | None = Field(default=None, ge=0)
     """At most this many minutes a year in which no request succeeds."""
     rto: Duration | None = None
-    """Longest acceptable incident (time to recover)."""
+    """Time to recover within which `rto_quantile` of the unplanned incidents must end."""
+    rto_quantile: Fraction = 0.95
+    """Share of unplanned incidents that must recover within the RTO (the quantile of time to
+    recover that is judged).
+    """
+    rto_severity: Fraction = 0.99
+    """An incident counts towards the RTO when, at its worst, fewer than this share of
+    requests succeed.
+    """
     rpo: Duration | None = None
     """Largest acceptable data-loss window."""
+    planned_downtime_min_per_year: float | None = Field(default=None, ge=0)
+    """At most this many minutes a year of planned incidents (RDS maintenance windows and
+    engine upgrades), judged apart from the RTO.
+    """
     monthly_cost_usd: Money | None = None
-    """At most this cost in forecast month `cost_month` (an environment's, or an account's)."""
-    cost_month: int = Field(default=1, ge=1, le=120)
-    """Forecast month the monthly cost target applies to."""
+    """At most this cost in the month chosen by `cost_month` (an environment's, or an
+    account's).
+    """
+    cost_month: Literal["worst", "last", "mean"] | int = "worst"
+    """Month of the horizon the monthly cost target judges: `worst` (the costliest month on
+    average), `last`, `mean` (the mean over months) or a month number (1 = the first 730 h).
+    """
     cost_per_million_requests_usd: Money | None = None
     """At most this cost per million demanded requests over the horizon."""
+
+    @field_validator("cost_month", mode="before")
+    @classmethod
+    def _month_choice(cls, value: Any) -> Any:
+        valid = "'worst', 'last', 'mean' or a month number from 1 to 120"
+        if isinstance(value, str) and value not in ("worst", "last", "mean"):
+            raise ValueError(f"cost_month must be {valid}; got {value!r}")
+        if isinstance(value, bool) or (
+            not isinstance(value, str) and not (isinstance(value, int) and 1 <= value <= 120)
+        ):
+            raise ValueError(f"cost_month must be {valid}; got {value!r}")
+        return value
+
+    @field_validator("rto_quantile")
+    @classmethod
+    def _positive_quantile(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("rto_quantile must be above 0% (95% judges the 95th percentile)")
+        return value
 
 
 class Discounts(ScenarioModel):
@@ -82,8 +128,14 @@ class Discounts(ScenarioModel):
 class PricingSettings(ScenarioModel):
     """Price overrides and discounts on top of the shipped catalog."""
 
+    catalog: str | None = None
+    """A price catalog folder written by `innovate-sim prices import` (relative to the scenario
+    file), used instead of the shipped catalogs; its region must be the scenario's.
+    """
     overrides: dict[str, Money] = Field(default_factory=dict)
-    """USD per unit for catalog keys 'SERVICE/SKU', e.g. 'EC2/m5.large': 0.09."""
+    """USD per unit for keys 'SERVICE/SKU', e.g. 'EC2/m5.large': 0.09: replaces a catalog price,
+    or adds one the catalog lacks and a resource needs (an added price no resource uses is an
+    error)."""
     discounts: Discounts = Field(default_factory=Discounts)
     free_tier_data_transfer_out: bool = True
     """Deduct the first 100 GB per month of internet data transfer out (account-wide)."""
@@ -124,7 +176,7 @@ class Scenario(ScenarioModel):
     """Simulated time of one replication (at most 10y)."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Replications run unless the caller gives a number (`-n`)."""
-    seed: int = Field(default=2026, ge=0, le=2**63 - 1)
+    seed: int = Field(default=2026, ge=0, le=SEED_MAX)
     """Experiment seed; every random stream derives from it, the replication number and a
     stable process name.
     """
@@ -142,7 +194,7 @@ class Scenario(ScenarioModel):
     @field_validator("horizon")
     @classmethod
     def _horizon(cls, value: float) -> float:
-        if value > 10 * 8760:
+        if value > 10 * HOURS_PER_YEAR:
             raise ValueError("horizon must be at most 10y")
         return value
 
@@ -208,3 +260,78 @@ class Scenario(ScenarioModel):
         """A short, stable hash of the validated content (not of the file's formatting)."""
         payload = json.dumps(self.model_dump(mode="json", exclude={"extends"}), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    #: Validates scenario data with located errors and the catalog checks: set by
+    #: :mod:`innovate_sim.scenario.loader`, which knows both (the model imports neither).
+    validate_data: ClassVar[Callable[[dict[str, Any], str], Scenario] | None] = None
+
+    def with_(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Scenario:
+        """A validated copy with some fields replaced, by dotted path.
+
+        Values are written as in a scenario file (``"5m"``, ``"99.95%"``,
+        ``"0.2/y"``); a mapping replaces a subtree; ``None`` removes a key (its
+        default applies). The copy is validated like a loaded file, so a bad
+        path or value raises :class:`~innovate_sim.errors.ScenarioError` naming it.
+
+        Examples:
+            >>> single = prod.with_({"environments.prod.network.nat_gateways": "single"})
+            >>> month = prod.with_(horizon="1mo", replications=50)
+            >>> later = prod.with_({"chaos.0.at": "200d"})
+        """
+        from innovate_sim.errors import ScenarioError
+
+        data = self.model_dump(mode="json", by_alias=True, exclude={"extends"})
+        for path, value in {**(changes or {}), **fields}.items():
+            _set_path(data, path, value, self.name)
+        validate = type(self).validate_data
+        if validate is None:  # pragma: no cover - the package's __init__ imports the loader
+            raise ScenarioError("import innovate_sim.scenario before editing a scenario")
+        return validate(data, f"<{self.name}.with_>")
+
+    def __repr__(self) -> str:
+        return (
+            f"Scenario(name={self.name!r}, environments={list(self.environments)}, "
+            f"region={self.region!r}, horizon={_duration_text(self.horizon)}, "
+            f"replications={self.replications}, seed={self.seed}, hash={self.content_hash()!r})"
+        )
+
+    __str__ = __repr__
+
+
+def _duration_text(hours: float) -> str:
+    from innovate_sim.units import format_duration
+
+    return format_duration(hours)
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any, name: str) -> None:
+    """Set ``data[a][b][0][c] = value`` for ``path == "a.b.0.c"`` (``None`` deletes)."""
+    from innovate_sim.errors import ScenarioError
+
+    parts = path.split(".")
+    if not path or not all(parts):
+        raise ScenarioError(f"<{name}.with_>: {path!r} is not a dotted path such as 'a.b.c'")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(
+                    f"<{name}.with_>: {where}: no item {part!r} (list of {len(node)})"
+                )
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            if node.get(part) is None:
+                node[part] = {}
+            node = node[part]
+        else:
+            raise ScenarioError(f"<{name}.with_>: {where}: {node!r} has no fields")
+    last = parts[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise ScenarioError(f"<{name}.with_>: {path}: no item {last!r} (list of {len(node)})")
+        node[int(last)] = value
+    elif value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value

@@ -6,10 +6,11 @@ import difflib
 from enum import Enum
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
+from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration
 from innovate_sim.scenario.uncertain import UncertainNumber
 
@@ -18,6 +19,7 @@ __all__ = [
     "Endpoints",
     "HealthCheck",
     "Ingress",
+    "NatFailover",
     "NatPlacement",
     "Network",
     "Traffic",
@@ -50,9 +52,17 @@ INTERFACE_ENDPOINT_SERVICES = (
 class Endpoints(ScenarioModel):
     """VPC endpoints: gateway endpoints are free; interface endpoints bill per AZ-hour and GB."""
 
-    gateway: list[Literal["s3", "dynamodb"]] = Field(default_factory=list)
+    gateway: list[Literal["s3", "dynamodb"]] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
     """Gateway endpoints (S3, DynamoDB): traffic to them skips NAT processing, at no charge."""
-    interface: list[str] = Field(default_factory=list)
+    interface: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={
+            "items": {"type": "string", "enum": list(INTERFACE_ENDPOINT_SERVICES)},
+            "uniqueItems": True,
+        },
+    )
     """Interface endpoints by service name (e.g. ecr.api, ecr.dkr, sts, logs), one ENI per AZ."""
 
     @field_validator("gateway", "interface")
@@ -109,6 +119,16 @@ class Traffic(ScenarioModel):
     """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
 
 
+class NatFailover(ScenarioModel):
+    """The operator's remedy for a failed NAT Gateway: re-point the AZ's route table."""
+
+    enabled: bool = False
+    """Re-route an AZ whose gateway failed to a working gateway in another AZ."""
+    after: Duration = default("network.nat_failover.after")
+    """Time from the gateway failure to the route change (detection and action); the route
+    returns to the AZ's own gateway as soon as it is back."""
+
+
 class NatPlacement(Enum):
     """Where an environment's NAT Gateways are: the typed form of ``network.nat_gateways``."""
 
@@ -127,6 +147,16 @@ class Network(ScenarioModel):
     """One NAT Gateway per AZ, a single shared one (in the first AZ), or none."""
     endpoints: Endpoints = Field(default_factory=Endpoints)
     traffic: Traffic = Field(default_factory=Traffic)
+    nat_failover: NatFailover = Field(default_factory=NatFailover)
+
+    @model_validator(mode="after")
+    def _failover_needs_gateways(self) -> Network:
+        if self.nat_failover.enabled and self.nat_gateways != "per_az":
+            raise ValueError(
+                "nat_failover needs a gateway in every AZ to fail over to "
+                f"(nat_gateways: per_az), not {self.nat_gateways!r}"
+            )
+        return self
 
     @property
     def nat_placement(self) -> NatPlacement:
@@ -180,3 +210,6 @@ class Ingress(ScenarioModel):
     rule_evaluations_per_request: float = Field(default=1.0, ge=0)
     """Listener rules evaluated per request (the first 10 are free)."""
     health_check: HealthCheck = Field(default_factory=HealthCheck)
+    dns_removal: Distribution = default("ingress.dns_removal")
+    """From an AZ failure until clients stop using the ALB node in that AZ (DNS health check,
+    record propagation, client cache TTL); requests sent to it meanwhile fail."""

@@ -65,7 +65,7 @@ _Duration = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[a-zA-Z]+.*$",
+            "pattern": units.DURATION_PATTERN,
             "description": "A duration with a unit: '90s', '5m', '2h', '7d', '1y', '1h30m'.",
             "examples": ["90s", "5m", "2h", "1y"],
         }
@@ -102,9 +102,48 @@ def _fraction_text(value: float) -> str:
     return f"{value * 100!r}%"
 
 
+def _unbounded_percent(value: Any) -> float:
+    """Parse a percentage that has no natural bound (growth, step sizes).
+
+    Only ``"…%"`` or 0 are read: a plain ``1`` could be 1 % or 100 % and ``5``
+    5 % or 500 %, so every plain number but 0 is refused alike.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
+        raise units.UnitError(
+            f"{value!r} is ambiguous as a percentage; write '{value!r}%'"
+            + (f" or '{value * 100:g}%'" if abs(value) < 1 else "")
+        )
+    return units.parse_percent(value)
+
+
 _Percent = Annotated[
     float,
+    BeforeValidator(_reraise(_unbounded_percent)),
+    PlainSerializer(_fraction_text, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*[+-]?[0-9.eE+-]+\s*%\s*$"},
+                {"const": 0},
+            ],
+            "description": "A percentage, e.g. '5%' or '-2.5%' (a plain number is ambiguous).",
+        }
+    ),
+]
+Percent = Annotated[_Percent, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A percentage without bounds, stored as a fraction (``"5%"`` → 0.05); may be written uncertain."""
+
+
+def _unit_interval(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be between 0% and 100%, got {value * 100:g}%")
+    return value
+
+
+_Fraction = Annotated[
+    float,
     BeforeValidator(_reraise(units.parse_percent)),
+    AfterValidator(_unit_interval),
     PlainSerializer(_fraction_text, return_type=str),
     WithJsonSchema(
         {
@@ -116,24 +155,10 @@ _Percent = Annotated[
         }
     ),
 ]
-Percent = Annotated[_Percent, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
-"""A percentage, stored as a fraction (``"99.95%"`` → 0.9995); may be written uncertain."""
+Fraction = Annotated[_Fraction, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A percentage in [0 %, 100 %], stored as a fraction; a plain number in [0, 1] is a fraction.
 
-
-def _unit_interval(value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"must be between 0% and 100%, got {value * 100:g}%")
-    return value
-
-
-Fraction = Annotated[
-    _Percent,
-    AfterValidator(_unit_interval),
-    ACCEPT_UNCERTAIN,
-    SERIALIZE_UNCERTAIN,
-    UNCERTAIN_SCHEMA,
-]
-"""A percentage that must lie in [0 %, 100 %]."""
+May be written uncertain."""
 
 
 def _cpu_text(cores: float) -> str:
@@ -236,6 +261,8 @@ ZoneRef = Annotated[
 """An Availability Zone, stored as a 0-based index into the environment's AZs."""
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: The pattern every name (account, environment, node pool, workload) matches.
+NAME_PATTERN = _NAME.pattern
 
 
 def _check_name(value: str) -> str:

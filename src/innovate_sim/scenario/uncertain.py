@@ -234,6 +234,16 @@ def _serialize(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
     return handler(value)
 
 
+def _form_schema(form: str, plain: JsonSchemaValue) -> JsonSchemaValue:
+    """The keys one form takes, as the loader reads them (``dist`` optional for uniform)."""
+    required, optional = FORMS[form]
+    return {
+        "properties": {"dist": {"const": form}, **{key: plain for key in required + optional}},
+        "required": [*required] if form == "uniform" else ["dist", *required],
+        "additionalProperties": False,
+    }
+
+
 class _UncertainJsonSchema:
     """Adds the uncertain mapping as an alternative to the field's own JSON Schema."""
 
@@ -242,7 +252,6 @@ class _UncertainJsonSchema:
     ) -> JsonSchemaValue:
         inner = handler(schema)
         plain = {k: v for k, v in inner.items() if k not in ("title", "default")}
-        keys = sorted({key for required, optional in FORMS.values() for key in required + optional})
         mapping = {
             "title": UNCERTAIN_TITLE,
             "type": "object",
@@ -251,8 +260,7 @@ class _UncertainJsonSchema:
                 "triangular | lognormal, ...}; each parameter in the field's unit. Plain runs use "
                 "the central value (midpoint, geometric midpoint, mode or median)."
             ),
-            "properties": {"dist": {"enum": list(FORMS)}, **{key: plain for key in keys}},
-            "additionalProperties": False,
+            "oneOf": [_form_schema(form, plain) for form in FORMS],
         }
         extra = {k: v for k, v in inner.items() if k in ("title", "default")}
         return {**extra, "anyOf": [plain, mapping]}

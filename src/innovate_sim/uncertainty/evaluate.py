@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.experiments.replication import ReplicationOutcome
+from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import run_batches
 from innovate_sim.scenario import Scenario
@@ -185,7 +185,7 @@ class ScenarioRuns:
         scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
         rows: list[dict[str, np.ndarray]] = [{} for _ in scenarios]
 
-        def done(index: int, outcomes: list[ReplicationOutcome]) -> None:
+        def done(index: int, outcomes: list[ReplicationRecord]) -> None:
             failed = [o.error for o in outcomes if o.error is not None]
             if failed:
                 where = dict(

@@ -18,6 +18,7 @@ from innovate_sim.units import zone_name
 
 __all__ = [
     "ECR_ENDPOINTS",
+    "LOGS_ENDPOINT",
     "NatPlacement",
     "Topology",
     "endpoint_name",
@@ -28,6 +29,8 @@ __all__ = [
 
 #: Interface endpoints that carry image pulls, not AWS API calls.
 ECR_ENDPOINTS = ("ecr.api", "ecr.dkr")
+#: The interface endpoint that carries an environment's ingested logs.
+LOGS_ENDPOINT = "logs"
 
 
 def nat_gateway_name(environment: str, zone: int) -> str:
@@ -119,14 +122,26 @@ class Topology:
             return nat_gb * (self.zones - 1) / self.zones
         return 0.0
 
-    def image_pull_route(self, zone: int) -> str | None:
-        """Resource that carries the image pull of a node launched in AZ ``zone``.
+    @property
+    def image_layers_via_s3_gateway(self) -> bool:
+        """Whether image layers reach nodes through the free S3 gateway endpoint.
 
-        The ECR endpoint when image pulls stay in the VPC, else the NAT Gateway
-        the AZ routes through; ``None`` when there is neither.
+        ECR serves only the manifest through its API (the ``ecr.dkr`` endpoint
+        when present); the layers are downloaded from S3 (ECR user guide,
+        vpc-endpoints: containers 'access Amazon ECR to get the image manifest
+        and then Amazon S3 to download the actual image layers'), through the
+        S3 gateway endpoint when the VPC has one, else through NAT.
         """
-        if self.image_pulls_in_vpc:
-            return endpoint_name(self.environment, "ecr.dkr")
+        return "s3" in self.gateway_endpoints
+
+    def image_layer_route(self, zone: int) -> str | None:
+        """Billed resource that carries the image layers of a node launched in AZ ``zone``.
+
+        ``None`` when the layers come through the free S3 gateway endpoint, or
+        when there is no NAT Gateway; else the NAT Gateway the AZ routes through.
+        """
+        if self.image_layers_via_s3_gateway:
+            return None
         gateway = self.nat_zone_for(zone)
         return None if gateway is None else nat_gateway_name(self.environment, gateway)
 

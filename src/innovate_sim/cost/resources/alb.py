@@ -26,6 +26,7 @@ whatever the shape of demand. (Infracost instead divides new connections by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource, gb_from_kb
@@ -55,6 +56,8 @@ class ApplicationLoadBalancer(Resource):
         requests: requests in the month.
         hours: hours the load balancer exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("ingress",)
 
     ingress: Ingress
     traffic: Traffic

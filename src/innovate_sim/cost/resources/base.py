@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
 
-from innovate_sim.cost.components import CostComponent
+from innovate_sim.cost.components import ORGANISATION, CostComponent
 from innovate_sim.pricing import Price, PriceCatalog
 
 __all__ = ["KB_PER_GB", "Resource", "gb_from_kb"]
@@ -32,6 +33,16 @@ class Resource(ABC):
     account: str
     environment: str
 
+    #: The scenario field, below the resource's environment, that puts it on the bill
+    #: (where a missing price is reported).
+    field_path: ClassVar[tuple[str, ...]] = ()
+
+    def scenario_field(self) -> tuple[str | int, ...]:
+        """Path of the scenario field that brings this resource into the bill."""
+        if self.environment == ORGANISATION:
+            return ("accounts",)
+        return ("environments", self.environment, *self.field_path)
+
     @abstractmethod
     def components(self, catalog: PriceCatalog) -> list[CostComponent]:
         """The resource's bill lines for one month, priced from ``catalog``.
@@ -39,6 +50,10 @@ class Resource(ABC):
         Raises:
             PriceNotFound: the catalog lacks a price the resource needs.
         """
+
+    def data_processed(self, resource: str, gb: float, price: Price) -> CostComponent:
+        """The "Data processed (GB)" line of a gateway or an endpoint."""
+        return self.line("VPC", resource, "Data processed (GB)", gb, "GB", price)
 
     def line(
         self,

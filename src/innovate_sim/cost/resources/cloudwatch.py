@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -19,6 +20,8 @@ class CloudWatchLogs(Resource):
         ingestion_gb: GB ingested in the month (standard log class).
         storage_gb: GB stored (archival).
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("observability",)
 
     ingestion_gb: float
     storage_gb: float

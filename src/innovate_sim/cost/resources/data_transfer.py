@@ -5,7 +5,8 @@ Rules (reference PRICES.md, ``DataTransfer`` rows):
 * inter-AZ traffic is billed in each direction, so a GB moved between AZs
   appears as one GB out and one GB in;
 * data transfer out to the internet is tiered per month (first 10 TB, next
-  40 TB, next 100 TB; 1 TB = 1,024 GB as the Infracost golden bills it), and
+  40 TB, next 100 TB, over 150 TB; 1 TB = 1,024 GB as the Infracost golden
+  bills it), and
   the first 100 GB a month are free. Consolidated billing aggregates usage
   of the organisation, so the tiers apply to the organisation's total, each
   environment paying its share of every tier, and the free 100 GB are
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -70,6 +72,8 @@ class InterAzTransfer(Resource):
         gb: GB moved between AZs in the month (each GB is billed twice).
     """
 
+    field_path: ClassVar[tuple[str, ...]] = ("network", "traffic")
+
     purpose: str
     gb: float
 
@@ -96,6 +100,8 @@ class InternetDataTransferOut(Resource):
             the free allowance); the tiers apply to it and this environment
             pays its share of each. Defaults to this environment's billable GB.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "traffic")
 
     gb: float
     free_gb: float = 0.0
@@ -164,6 +170,8 @@ class InterRegionTransfer(Resource):
         destination_region: e.g. ``"us-west-2"``.
         gb: GB sent in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("database", "cross_region_replica")
 
     purpose: str
     destination_region: str

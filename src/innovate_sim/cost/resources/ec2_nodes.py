@@ -107,6 +107,10 @@ class NodeGroup(Resource):
     root_volume: RootVolume
     hours: float = HOURS_PER_MONTH
 
+    def scenario_field(self) -> tuple[str | int, ...]:
+        """The node pool that launches these nodes."""
+        return ("environments", self.environment, "cluster", "node_pools", self.pool)
+
     @property
     def name(self) -> str:
         """Resource name, e.g. ``"prod/node/baseline/m7g.large/az-b"``."""

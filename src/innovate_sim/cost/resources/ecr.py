@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -18,6 +19,8 @@ class EcrRegistry(Resource):
     Attributes:
         storage_gb: image storage, GB.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("registry",)
 
     storage_gb: float
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -22,6 +23,8 @@ class EksCluster(Resource):
             on the catalog's date), or ``"standard"`` / ``"extended"`` to force it.
         hours: hours the cluster exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("cluster", "kubernetes_version")
 
     kubernetes_version: str
     support: str = "auto"

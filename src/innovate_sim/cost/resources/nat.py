@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -10,7 +11,10 @@ from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
 from innovate_sim.workload.topology import nat_gateway_name
 
-__all__ = ["NatGateway"]
+__all__ = ["DATA_PROCESSED_SKU", "NatGateway"]
+
+#: The catalog SKU (service ``VPC``) of GB processed by a NAT Gateway.
+DATA_PROCESSED_SKU = "NAT Gateway data processed"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class NatGateway(Resource):
         data_processed_gb: GB processed in the month (both directions).
         hours: hours the gateway exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "nat_gateways")
 
     zone: int
     data_processed_gb: float = 0.0
@@ -43,12 +49,7 @@ class NatGateway(Resource):
                 "hours",
                 catalog.price("VPC", "NAT Gateway"),
             ),
-            self.line(
-                "VPC",
-                resource,
-                "Data processed (GB)",
-                self.data_processed_gb,
-                "GB",
-                catalog.price("VPC", "NAT Gateway data processed"),
+            self.data_processed(
+                resource, self.data_processed_gb, catalog.price("VPC", DATA_PROCESSED_SKU)
             ),
         ]

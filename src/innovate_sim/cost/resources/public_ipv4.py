@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -24,6 +25,8 @@ class PublicIpv4(Resource):
         count: number of addresses.
         hours: hours each address exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network",)
 
     purpose: str
     count: int

@@ -13,20 +13,34 @@ Pricing rules (reference PRICES.md):
 * backup storage is free up to 100 % of the provisioned storage; only the
   excess is billed;
 * a cross-region read replica is priced at the **home region's** catalog
-  rate (the only catalog shipped), which the line says.
+  rate (the only catalog shipped), which the line says;
+* an engine version past RDS standard support (PostgreSQL 11, 12, 13) bills
+  RDS Extended Support per vCPU-hour of every instance, at the rate of its
+  year on the catalog's date (years 1-2 one rate, year 3 twice it).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
+from innovate_sim.errors import PriceNotFound
 from innovate_sim.pricing import Price, PriceCatalog
 from innovate_sim.scenario.database import Database
+from innovate_sim.scenario.defaults import default
 from innovate_sim.units import HOURS_PER_MONTH
 
-__all__ = ["RdsInstance", "RdsReplica", "RdsSnapshotExport"]
+__all__ = [
+    "EXTENDED_SUPPORT_SKU",
+    "RdsInstance",
+    "RdsReplica",
+    "RdsSnapshotExport",
+    "extended_support_year",
+    "rds_vcpus",
+]
 
 _DEPLOYMENT_LABEL = {
     "single-az": "Single-AZ",
@@ -70,6 +84,10 @@ class RdsInstance(Resource):
     database: Database
     storage_gb: float
     hours: float = HOURS_PER_MONTH
+
+    def scenario_field(self) -> tuple[str | int, ...]:
+        """The deployment (what is priced per class and deployment)."""
+        return ("environments", self.environment, "database", "deployment")
 
     @property
     def resource(self) -> str:
@@ -138,6 +156,7 @@ class RdsInstance(Resource):
                     price,
                 )
             )
+        lines.extend(self._extended_support(catalog))
         lines.append(
             self.line(
                 "RDS",
@@ -150,6 +169,64 @@ class RdsInstance(Resource):
         )
         return lines
 
+    def _extended_support(self, catalog: PriceCatalog) -> list[CostComponent]:
+        """Extended Support of a version past RDS standard support, on the catalog's date."""
+        db = self.database
+        year = extended_support_year(db.engine_version, catalog.as_of)
+        if year is None:
+            return []
+        vcpus = rds_vcpus(db.instance_class) * db.instances
+        return [
+            self.line(
+                "RDS",
+                self.resource,
+                f"Extended Support, PostgreSQL {db.engine_version} year {year} "
+                f"({vcpus} vCPU × hours) (vCPU-hours)",
+                vcpus * self.hours,
+                "vCPU-hours",
+                catalog.price("RDS", EXTENDED_SUPPORT_SKU[min(year, 3)]),
+            )
+        ]
+
+
+#: Extended Support year → catalog SKU of its vCPU-hour rate (year 3 onwards at the year-3 rate).
+EXTENDED_SUPPORT_SKU = {
+    1: "extended support year 1 (PostgreSQL 11/12)",
+    2: "extended support year 2 (PostgreSQL)",
+    3: "extended support year 3 (PostgreSQL)",
+}
+
+
+def extended_support_year(engine_version: str, on: datetime.date) -> int | None:
+    """Year (1, 2, 3 …) of RDS Extended Support of a PostgreSQL major version on a day, or None.
+
+    Dates from ``billing.rds_postgres_extended_support_start`` (package data, sourced).
+    """
+    starts = default("billing.rds_postgres_extended_support_start")
+    start = starts.get(engine_version.split(".")[0])
+    if start is None:
+        return None
+    begun = datetime.date.fromisoformat(start)
+    if on < begun:
+        return None
+    months = (on.year - begun.year) * 12 + on.month - begun.month - (on.day < begun.day)
+    return months // 12 + 1
+
+
+def rds_vcpus(instance_class: str) -> int:
+    """vCPUs of an RDS DB instance class (package data, sourced).
+
+    Raises:
+        PriceNotFound: the class has no vCPU count (Extended Support cannot be billed).
+    """
+    vcpus = default("billing.rds_instance_vcpus")
+    if instance_class not in vcpus:
+        raise PriceNotFound(
+            f"no vCPU count for {instance_class!r} to bill RDS Extended Support; "
+            f"known: {', '.join(sorted(vcpus))}"
+        )
+    return int(vcpus[instance_class])
+
 
 @dataclass(frozen=True)
 class RdsSnapshotExport(Resource):
@@ -160,6 +237,8 @@ class RdsSnapshotExport(Resource):
         exported_gb: snapshot size billed per export, GB.
         s3_retained_gb: exported data kept in S3 Standard, GB.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("database", "backups", "export_to_s3")
 
     exports_per_month: float
     exported_gb: float
@@ -204,6 +283,8 @@ class RdsReplica(Resource):
         storage_gb: allocated storage, GB.
         hours: hours the replica exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("database", "cross_region_replica")
 
     region: str
     instance_class: str

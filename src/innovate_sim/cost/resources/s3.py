@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -20,6 +21,8 @@ class S3Bucket(Resource):
         put_requests: PUT, COPY, POST and LIST requests in the month.
         get_requests: GET, SELECT and other requests in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("object_storage",)
 
     standard_gb: float
     put_requests: float = 0.0

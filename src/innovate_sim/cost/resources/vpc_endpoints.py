@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -10,7 +11,10 @@ from innovate_sim.pricing import PriceCatalog
 from innovate_sim.units import HOURS_PER_MONTH
 from innovate_sim.workload.topology import endpoint_name
 
-__all__ = ["InterfaceEndpoint"]
+__all__ = ["DATA_PROCESSED_SKU", "InterfaceEndpoint"]
+
+#: The catalog SKU (service ``VPC``) of GB processed by an interface endpoint (first tier).
+DATA_PROCESSED_SKU = "Interface VPC endpoint data processed (first 1 PB)"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class InterfaceEndpoint(Resource):
         data_processed_gb: GB processed in the month.
         hours: hours the endpoint exists in the month.
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("network", "endpoints", "interface")
 
     service_name: str
     zones: int
@@ -44,12 +50,7 @@ class InterfaceEndpoint(Resource):
                 "endpoint-AZ-hours",
                 catalog.price("VPC", "Interface VPC endpoint"),
             ),
-            self.line(
-                "VPC",
-                resource,
-                "Data processed (GB)",
-                self.data_processed_gb,
-                "GB",
-                catalog.price("VPC", "Interface VPC endpoint data processed (first 1 PB)"),
+            self.data_processed(
+                resource, self.data_processed_gb, catalog.price("VPC", DATA_PROCESSED_SKU)
             ),
         ]

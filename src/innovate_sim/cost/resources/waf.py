@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from innovate_sim.cost.components import CostComponent
 from innovate_sim.cost.resources.base import Resource
@@ -26,6 +27,8 @@ class WebAcl(Resource):
         requests: requests inspected in the month.
         months: share of the month the ACLs exist (1 for a whole month).
     """
+
+    field_path: ClassVar[tuple[str, ...]] = ("ingress", "waf")
 
     waf: Waf
     requests: float = 0.0
