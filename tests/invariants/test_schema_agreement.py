@@ -59,20 +59,14 @@ BEYOND_SCHEMA = {
     ),
     "extends file": re.compile(r"^extends: |: extends: "),
     # An extends: file is a patch: whether a key is required, or a union's variant is
-<<<<<<< HEAD
-    # named, or a null deletes anything, depends on the base it patches.
-    # (a key of another variant of a distribution, merged into the base's variant, is
-    # unknown to the merged one: "unknown key 'value'; did you mean 'value'?")
-    "merged result": re.compile(
-        r"required but missing|discriminator 'dist'|\(got None\)|"
-        r"unknown key '(\w+)'; did you mean '\1'"
-=======
     # named, or a null deletes anything, depends on the base it patches (an uncertain
-    # mapping's keys too: a patch may give only its 'high').
+    # mapping's keys too: a patch may give only its 'high'; and a key of another variant
+    # of a distribution merged into the base's variant is unknown to the merged one:
+    # "unknown key 'value'; did you mean 'value'?").
     "merged result": re.compile(
         r"required but missing|discriminator 'dist'|\(got None\)|"
-        r"an uncertain value of form '\w+' takes [\w, ]+; missing"
->>>>>>> sens-merge
+        r"an uncertain value of form '\w+' takes [\w, ]+; missing|"
+        r"unknown key '(\w+)'; did you mean '\1'"
     ),
     # JSON Schema counts -0.0 and 3.0 as integers; the loader wants 0 and 3.
     "integral float": re.compile(r"valid integer \(got -?\d+\.0\)"),
