@@ -34,7 +34,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<datetime>"),
     (re.compile(r"\b\d\d:\d\d:\d\d\b"), "<time>"),
     # wall-clock seconds: "0.3 s", "12.9 s wall time" (the model's figures use min, h, y)
-    (re.compile(r"\b\d+(\.\d+)? (s|ms)\b"), "<duration>"),
+    (re.compile(r"\b\d+(\.\d+)?\s+(s|ms)\b"), "<duration>"),  # a table may wrap "5.8\n s"
     # memory a process happened to reach (varies run to run and machine to machine)
     (re.compile(r"peak RSS \d+ MiB"), "peak RSS <memory>"),
     (re.compile(r"\b(hash|sha256)( |: ?|=)(`?)[0-9a-f]{8,64}\b"), r"\1\2\3<hash>"),

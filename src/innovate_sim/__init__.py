@@ -29,6 +29,7 @@ _EXPORTS = {
     "RegionNotSupported": "innovate_sim.errors",
     "Scenario": "innovate_sim.scenario",
     "ScenarioError": "innovate_sim.errors",
+    "SensitivityResult": "innovate_sim.uncertainty",
     "SimulationResult": "innovate_sim.experiments",
     "SweepResult": "innovate_sim.experiments",
     "UnitError": "innovate_sim.errors",
@@ -42,7 +43,8 @@ _EXPORTS = {
     "scenario_from_dict": "innovate_sim.scenario",
     "save_result": "innovate_sim.experiments.io",
     "scenario_from_terraform": "innovate_sim.importers",
-    "simulate": "innovate_sim.experiments",
+    "sensitivity": "innovate_sim.uncertainty",
+    "simulate": "innovate_sim.uncertainty",
     "sweep": "innovate_sim.experiments",
 }
 
@@ -55,6 +57,7 @@ __all__ = [
     "RegionNotSupported",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "SimulationResult",
     "SweepResult",
     "UnitError",
@@ -69,6 +72,7 @@ __all__ = [
     "save_result",
     "scenario_from_dict",
     "scenario_from_terraform",
+    "sensitivity",
     "simulate",
     "sweep",
 ]
@@ -107,10 +111,10 @@ if TYPE_CHECKING:
         SweepResult,
         compare,
         load_sweep,
-        simulate,
         sweep,
     )
     from innovate_sim.experiments.io import load_result, save_result
     from innovate_sim.importers import scenario_from_terraform
     from innovate_sim.pricing import load_catalog
     from innovate_sim.scenario import Scenario, load_scenario, scenario_from_dict
+    from innovate_sim.uncertainty import SensitivityResult, sensitivity, simulate

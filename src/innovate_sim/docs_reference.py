@@ -35,6 +35,7 @@ from innovate_sim.scenario import types as unit_types
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import DEFAULTS, Default
 from innovate_sim.scenario.model import Scenario
+from innovate_sim.scenario.uncertain import reference_section
 
 __all__ = [
     "DEFAULTS_END",
@@ -595,7 +596,7 @@ def render_reference(docs: Path = Path("docs")) -> str:
     for section in sections:
         title = f"`{section.path}`" if section.path else "Top level"
         lines.append(f"- [{title}](#{_anchor(section.path or 'top')}) — {section.model.__name__}")
-    lines += [f"- [Distributions](#{_DIST_ANCHOR})", ""]
+    lines += [f"- [Distributions](#{_DIST_ANCHOR})", "- [Uncertain values](#uncertain-values)", ""]
     for section in sections:
         anchor = _anchor(section.path or "top")
         title = f"`{section.path}`" if section.path else "Top level"
@@ -618,6 +619,7 @@ def render_reference(docs: Path = Path("docs")) -> str:
         lines += _table(["field", "type", "unit", "default", "description"], rows)
         lines.append("")
     lines += _distribution_section()
+    lines += reference_section()
     text = "\n".join(lines)
     constants = [entry for key, entry in DEFAULTS.items() if f"`{key}`" not in text]
     if constants:

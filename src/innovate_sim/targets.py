@@ -21,6 +21,7 @@ from innovate_sim.experiments.judging import (
     check_targets,
     judge,
     planned,
+    statistic_values,
     validate_targets,
 )
 from innovate_sim.formatting import format_value
@@ -42,5 +43,6 @@ __all__ = [
     "judge",
     "planned",
     "render",
+    "statistic_values",
     "validate_targets",
 ]

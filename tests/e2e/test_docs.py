@@ -47,6 +47,7 @@ from innovate_sim.docs_reference import (
 )
 from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import DEFAULTS, scenario_from_dict, scenario_json_schema
+from innovate_sim.scenario.uncertain import UNCERTAIN_TITLE
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -105,6 +106,7 @@ def _schema_paths(schema: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]
     defs = schema["$defs"]
     paths: set[str] = set()
     forms: dict[str, set[str]] = {}
+    uncertain: set[str] = set()
 
     def resolve(node: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in node:
@@ -114,6 +116,9 @@ def _schema_paths(schema: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]
     def visit(node: dict[str, Any], prefix: str) -> None:
         node = resolve(node)
         properties = node.get("properties", {})
+        if node.get("title") == UNCERTAIN_TITLE:
+            uncertain.add(prefix)  # documented once, in the 'Uncertain values' section
+            return
         dist = properties.get("dist", {})
         if "const" in dist or "enum" in dist:
             tag = dist.get("const") or dist["enum"][0]
@@ -134,6 +139,7 @@ def _schema_paths(schema: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]
             visit(node["additionalProperties"], prefix + ".<key>")
 
     visit(schema, "")
+    assert uncertain, "no field of the schema accepts an uncertain value"
     return paths, forms
 
 
@@ -145,6 +151,7 @@ def test_every_scenario_field_is_documented() -> None:
     missing = sorted(p for p in paths if f"`{p}`" not in text)
     assert not missing, f"fields not in docs/scenario.md ({REGENERATE}): {missing}"
     assert set(forms) == {"fixed", "exponential", "uniform", "lognormal", "weibull", "empirical"}
+    assert "## Uncertain values" in text
     for tag, fields in forms.items():
         assert f"`dist: {tag}`" in text
         for name in fields:

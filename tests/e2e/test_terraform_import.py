@@ -219,7 +219,13 @@ def test_a_bad_plan_value_is_located_at_its_resource() -> None:
 
 def test_a_bad_usage_value_is_located_at_its_line(tmp_path: Path) -> None:
     usage = tmp_path / "usage.yaml"
-    usage.write_text(USAGE.read_text().replace("peak_rps: 1200", "peak_rps: -5"))
+    text = USAGE.read_text()
+    assert "peak_rps: {dist: lognormal, median: 1200" in text
+    usage.write_text(
+        text.replace(
+            "peak_rps: {dist: lognormal, median: 1200", "peak_rps: {dist: lognormal, median: -5"
+        )
+    )
     with pytest.raises(
         ScenarioError, match=r"usage\.yaml:\d+: environments\.prod\.demand\.peak_rps"
     ):

@@ -52,15 +52,20 @@ BEYOND_SCHEMA = {
     "cross-field": re.compile(
         r"exceeds max_nodes|have no minimum size|needs min_nodes >= 1|"
         r"must list on-demand and/or spot|needs a mean \(or rate\) greater than zero|"
-        r"give exactly one of"
+        r"give exactly one of|"
+        # the order of an uncertain value's parameters (each in the field's unit)
+        r"'low' must be below 'high'|'central' must lie between|'mode' must lie between|"
+        r"a loguniform needs 'low' greater|a lognormal needs 0 < 'median' < 'p90'"
     ),
     "extends file": re.compile(r"^extends: |: extends: "),
     # An extends: file is a patch: whether a key is required, or a union's variant is
-    # named, or a null deletes anything, depends on the base it patches.
-    # (a key of another variant of a distribution, merged into the base's variant, is
-    # unknown to the merged one: "unknown key 'value'; did you mean 'value'?")
+    # named, or a null deletes anything, depends on the base it patches (an uncertain
+    # mapping's keys too: a patch may give only its 'high'; and a key of another variant
+    # of a distribution merged into the base's variant is unknown to the merged one:
+    # "unknown key 'value'; did you mean 'value'?").
     "merged result": re.compile(
         r"required but missing|discriminator 'dist'|\(got None\)|"
+        r"an uncertain value of form '\w+' takes [\w, ]+; missing|"
         r"unknown key '(\w+)'; did you mean '\1'"
     ),
     # JSON Schema counts -0.0 and 3.0 as integers; the loader wants 0 and 3.

@@ -50,6 +50,10 @@ RULES: dict[str, frozenset[str]] = {
     # Reporting takes results; it never simulates (no engine, model or failure processes).
     "reporting": FOUNDATION | {"scenario", "pricing", "metrics", "cost", "experiments"},
     "docs_reference": FOUNDATION | {"scenario"},
+    # Assumption uncertainty runs experiments over samples of the inputs (issue 14).
+    "uncertainty": FOUNDATION
+    | {"scenario", "pricing", "engine", "workload", "failures", "aws", "metrics", "cost"}
+    | {"experiments", "targets"},
     # Terraform plans become scenario data, validated by the scenario loader.
     "importers": FOUNDATION | {"scenario", "pricing"},
 }

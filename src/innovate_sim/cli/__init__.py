@@ -15,6 +15,7 @@ import typer
 from innovate_sim.cli import (  # noqa: F401  (register commands)
     basic,
     importing,
+    sensitivity,
     simulate,
     sweep,
     targets,

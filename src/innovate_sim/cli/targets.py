@@ -42,6 +42,18 @@ def check(
     workers: Workers = 1,
     out: OutDir = None,
     dask: DaskAddress = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            "--uncertainty",
+            help="Sample K sets of the uncertain inputs (Latin hypercube) and gate on each "
+            "target's probability of being met; -n is then replications per set.",
+        ),
+    ] = None,
+    confidence: Annotated[
+        float,
+        typer.Option("--confidence", help="With --uncertainty: probability each target needs."),
+    ] = 0.9,
     usage: UsageOpt = None,
     format: FormatOption = "table",
 ) -> None:
@@ -56,6 +68,17 @@ def check(
     chosen = chosen_format(format)
     scenario = load_input(file, usage)
     validate_targets(scenario)  # before spending time on the simulation
+    if uncertainty is not None:
+        from innovate_sim.cli.sensitivity import check_uncertain
+
+        if chosen != "table":
+            raise InnovateSimError(
+                f"--format {chosen} is not available with --uncertainty; "
+                "drop one of them (--uncertainty prints a table)"
+            )
+        code = check_uncertain(scenario, uncertainty, confidence, replications, seed, workers, out)
+        disclose(scenario)
+        raise typer.Exit(code)
     result = simulate_scenario(scenario, replications, seed, workers, dask)
     if chosen != "table":
         report = result.check()

@@ -76,6 +76,7 @@ __all__ = [
     "check_targets",
     "judge",
     "planned",
+    "statistic_values",
     "validate_targets",
 ]
 
@@ -214,6 +215,8 @@ class Judged:
         quantile: the quantile an RTO target judged.
         untrusted: the per-replication values when the interval cannot be
             trusted (too few replications saw a loss), else ``None``.
+        values: the per-replication values of the statistic (for an RTO, each
+            replication's quantile of its counted incidents; 0 without any).
     """
 
     estimate: Estimate
@@ -225,6 +228,7 @@ class Judged:
     month: int | None = None
     quantile: float | None = None
     untrusted: np.ndarray | None = None
+    values: np.ndarray | None = None
 
 
 # -- verdicts -------------------------------------------------------------------------------------
@@ -392,6 +396,18 @@ def check_targets(result: ResultTables) -> TargetReport:
     return TargetReport(frame, context.level, scenario)
 
 
+def statistic_values(result: ResultTables, key: str, name: str) -> np.ndarray:
+    """Per-replication values of the statistic target ``name`` at ``key`` is judged on.
+
+    The target must be set in ``targets.<key>`` (its month, quantile and severity apply).
+    """
+    replications = pd.Index(sorted(result.availability["replication"].unique()), name="replication")
+    context = _Context(result, replications, result.confidence)
+    judged = _STATISTICS[name](context, key, result.scenario.targets[key])
+    assert judged.values is not None
+    return judged.values
+
+
 def _unanimous(
     verdict: Verdict, values: np.ndarray, threshold: float, higher_is_better: bool
 ) -> bool:
@@ -490,6 +506,7 @@ def _request_availability(context: _Context, key: str, _targets: Targets) -> Jud
         note,
         f"lost requests: {causes}" if causes else "",
         untrusted=_untrusted(values, note),
+        values=values,
     )
 
 
@@ -512,6 +529,7 @@ def _time_availability(context: _Context, key: str, _targets: Targets) -> Judged
         note,
         f"incident minutes: {causes}" if causes else "",
         untrusted=_untrusted(values, trust),
+        values=values,
     )
 
 
@@ -529,6 +547,7 @@ def _full_outage(context: _Context, key: str, _targets: Targets) -> Judged:
         note,
         f"full-outage incidents: {causes}" if causes else "",
         untrusted=_untrusted(values, note),
+        values=values,
     )
 
 
@@ -591,7 +610,7 @@ def _rto(context: _Context, key: str, targets: Targets) -> Judged:
             f"no unplanned incident below {severity:.0%} success in {n_rep} replications: "
             "nothing to recover from (the interval bounds nothing)"
         )
-        return Judged(est, which, note, quantile=q)
+        return Judged(est, which, note, quantile=q, values=np.zeros(n_rep))
     point, low, high = quantile_interval(durations, q, context.level)
     p5, p50, p95 = (float(v) for v in np.quantile(durations, [0.05, 0.5, 0.95]))
     est = Estimate(point, max(low, 0.0), high, math.nan, n_rep, p5, p50, p95, context.level)
@@ -616,7 +635,14 @@ def _rto(context: _Context, key: str, targets: Targets) -> Judged:
         settle,
         settle_note,
         quantile=q,
+        values=_replication_quantiles(counted, q, context.replications),
     )
+
+
+def _replication_quantiles(incidents: pd.DataFrame, q: float, replications: pd.Index) -> np.ndarray:
+    """Each replication's ``q`` quantile of its incidents' durations (0 without any)."""
+    per = incidents.groupby("replication")["duration_min"].quantile(q, interpolation="higher")
+    return _per_replication(per, replications, 0.0)
 
 
 def _planned_downtime(context: _Context, key: str, _targets: Targets) -> Judged:
@@ -636,6 +662,7 @@ def _planned_downtime(context: _Context, key: str, _targets: Targets) -> Judged:
         note,
         f"planned incidents: {causes}" if causes else "",
         untrusted=_untrusted(values, note),
+        values=values,
     )
 
 
@@ -658,6 +685,7 @@ def _rpo(context: _Context, key: str, targets: Targets) -> Judged:
         "; ".join(p for p in (note, trust if not losing.empty else "") if p),
         f"data-losing incidents: {causes}" if causes else "",
         untrusted=_untrusted(values, trust),
+        values=values,
     )
 
 
@@ -713,7 +741,9 @@ def _monthly_cost(context: _Context, key: str, targets: Targets) -> Judged:
         note += f"; month {months[0]} is partial ({covered_h:g} of 730 h, scaled to 730 h)"
     services = rows[rows["month"].isin(months)].groupby("service")["usd"].sum()
     month_judged = None if choice == "mean" else months[0]
-    return Judged(est, judged, note, f"cost: {format_causes(services)}", month=month_judged)
+    return Judged(
+        est, judged, note, f"cost: {format_causes(services)}", month=month_judged, values=values
+    )
 
 
 def _cost_per_million(context: _Context, key: str, _targets: Targets) -> Judged:
@@ -736,7 +766,9 @@ def _cost_per_million(context: _Context, key: str, _targets: Targets) -> Judged:
     values = (totals / (demand / 1e6)).to_numpy(float)
     est, _ = _mean_estimate(context, values, "USD", None)
     causes = format_causes(rows.groupby("service")["usd"].sum())
-    return Judged(est, "mean over replications of the horizon", scope, f"cost: {causes}")
+    return Judged(
+        est, "mean over replications of the horizon", scope, f"cost: {causes}", values=values
+    )
 
 
 _STATISTICS: dict[str, Callable[[_Context, str, Targets], Judged]] = {

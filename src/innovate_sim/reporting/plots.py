@@ -23,6 +23,7 @@ from innovate_sim.reporting.plots_cost import (
 )
 from innovate_sim.reporting.plots_experiments import plot_frontier, plot_paired_differences
 from innovate_sim.reporting.plots_operations import plot_timeline
+from innovate_sim.reporting.plots_sensitivity import plot_interval_split, plot_tornado
 
 __all__ = [
     "NothingToPlotError",
@@ -31,8 +32,10 @@ __all__ = [
     "plot_downtime_by_cause",
     "plot_frontier",
     "plot_incident_timeline",
+    "plot_interval_split",
     "plot_monthly_cost",
     "plot_paired_differences",
     "plot_static_bill",
     "plot_timeline",
+    "plot_tornado",
 ]

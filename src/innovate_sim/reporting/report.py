@@ -66,7 +66,7 @@ from innovate_sim.reporting.verdicts import assumption_note, display_rows
 from innovate_sim.scenario.defaults import DEFAULTS
 from innovate_sim.units import HOURS_PER_YEAR
 
-__all__ = ["rebuild_report", "report_blocks", "write_report"]
+__all__ = ["figure_block", "rebuild_report", "report_blocks", "write_blocks", "write_report"]
 
 _DPI = 110
 _TOP_INCIDENTS = 10
@@ -84,9 +84,13 @@ def write_report(result: Any, out_dir: Path | str) -> list[Path]:
     Returns:
         The paths written.
     """
-    out_dir = Path(out_dir)
-    blocks = report_blocks(result)
     title = f"innovate_sim report — {result.scenario.name}"
+    return write_blocks(title, report_blocks(result), out_dir)
+
+
+def write_blocks(title: str, blocks: list[Block], out_dir: Path | str) -> list[Path]:
+    """Write blocks as ``report.md``, ``report.html`` and ``plots/*.png`` (atomically)."""
+    out_dir = Path(out_dir)
     written = []
     for block in blocks:
         if isinstance(block, Figure) and block.png is not None:
@@ -150,10 +154,14 @@ def _png(draw: Callable[[Axes], Any], size: tuple[float, float]) -> bytes:
 def _figure(
     name: str, caption: str, draw: Callable[[Axes], Any], size: tuple[float, float]
 ) -> Figure:
+    """A figure block drawn by ``draw``, or the reason there is nothing to draw."""
     try:
         return Figure(name, caption, _png(draw, size))
     except NothingToPlotError as exc:
         return Figure(name, caption, None, _nothing(str(exc)))
+
+
+figure_block = _figure
 
 
 def _nothing(message: str) -> str:

@@ -23,6 +23,9 @@ class Default:
         assumption: true when no public figure exists and the value is an engineering choice.
         no_aws_figure: true when AWS publishes nothing the figure could rest on (a failure rate
             or duration of a component with no published SLA, rate or incident history).
+        uncertainty: the range of the figure in the uncertain form of the scenario language
+            (``parameter:`` names the distribution parameter it applies to), or None.
+        uncertainty_source: where the range comes from, or why no source exists.
     """
 
     key: str
@@ -30,6 +33,8 @@ class Default:
     source: str
     assumption: bool = False
     no_aws_figure: bool = False
+    uncertainty: dict[str, Any] | None = None
+    uncertainty_source: str = ""
 
 
 @cache
@@ -43,6 +48,8 @@ def _load() -> dict[str, Default]:
             " ".join(str(entry["source"]).split()),
             bool(entry.get("assumption", False)),
             bool(entry.get("no_aws_figure", False)),
+            entry.get("uncertainty"),
+            " ".join(str(entry.get("uncertainty_source", "")).split()),
         )
         for key, entry in raw.items()
     }

@@ -237,8 +237,8 @@ class Empirical(_Dist):
 
 
 def _shorthand(value: object) -> object:
-    """A bare duration string means a fixed duration."""
-    if isinstance(value, str):
+    """A bare duration means a fixed duration, also when written uncertain (no ``dist`` key)."""
+    if isinstance(value, str) or (isinstance(value, dict) and "dist" not in value):
         return {"dist": "fixed", "value": value}
     return value
 

@@ -13,6 +13,7 @@ from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.network import Ingress, NatPlacement, Network
 from innovate_sim.scenario.operations import Dns, Encryption, Monitoring
 from innovate_sim.scenario.types import Duration, Fraction, Name, Percent
+from innovate_sim.scenario.uncertain import UncertainNumber
 
 __all__ = ["Demand", "Environment", "ObjectStorage", "Observability", "Registry", "Spike", "Trace"]
 
@@ -49,7 +50,7 @@ class Demand(ScenarioModel):
     `peak_rps` and `peak_rps`; `trace`: a CSV file. The weekly multipliers, growth and
     spikes apply to every profile.
     """
-    peak_rps: float = Field(default=0.0, ge=0, le=1e7)
+    peak_rps: UncertainNumber = Field(default=0.0, ge=0, le=1e7)
     """The daily peak (diurnal) or the constant level (flat)."""
     trough_fraction: Fraction = 0.3
     """Diurnal: demand at the daily low relative to the peak."""
@@ -96,7 +97,7 @@ class Registry(ScenarioModel):
 class Observability(ScenarioModel):
     """CloudWatch Logs ingestion and storage."""
 
-    log_ingestion_gb_per_month: float = Field(default=0.0, ge=0)
+    log_ingestion_gb_per_month: UncertainNumber = Field(default=0.0, ge=0)
     """CloudWatch Logs ingested."""
     log_storage_gb: float = Field(default=0.0, ge=0)
     """CloudWatch Logs kept."""

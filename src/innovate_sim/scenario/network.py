@@ -12,6 +12,7 @@ from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.defaults import default
 from innovate_sim.scenario.distributions import Distribution
 from innovate_sim.scenario.types import Duration
+from innovate_sim.scenario.uncertain import UncertainNumber
 
 __all__ = [
     "INTERFACE_ENDPOINT_SERVICES",
@@ -98,23 +99,23 @@ class Traffic(ScenarioModel):
     Sizes: 1 KB = 1,024 bytes and 1 GB = 2^30 bytes.
     """
 
-    request_kb_per_request: float = Field(default=0.0, ge=0)
+    request_kb_per_request: UncertainNumber = Field(default=0.0, ge=0)
     """Bytes a client sends per request (ALB processed bytes; inbound transfer is free)."""
-    response_kb_per_request: float = Field(default=0.0, ge=0)
+    response_kb_per_request: UncertainNumber = Field(default=0.0, ge=0)
     """Bytes returned per request (ALB processed bytes and data transfer out to the internet)."""
-    internet_egress_kb_per_request: float = Field(default=0.0, ge=0)
+    internet_egress_kb_per_request: UncertainNumber = Field(default=0.0, ge=0)
     """Bytes pods send to the internet through NAT per request (third-party APIs)."""
-    inter_az_kb_per_request: float = Field(default=0.0, ge=0)
+    inter_az_kb_per_request: UncertainNumber = Field(default=0.0, ge=0)
     """Bytes of service-to-service traffic that cross an AZ boundary per request."""
-    internet_egress_gb_per_month: float = Field(default=0.0, ge=0)
+    internet_egress_gb_per_month: UncertainNumber = Field(default=0.0, ge=0)
     """Steady traffic from private subnets to the internet (updates, telemetry) via NAT."""
-    s3_gb_per_month: float = Field(default=0.0, ge=0)
+    s3_gb_per_month: UncertainNumber = Field(default=0.0, ge=0)
     """Traffic between private subnets and S3: gateway endpoint if present, else NAT."""
-    dynamodb_gb_per_month: float = Field(default=0.0, ge=0)
+    dynamodb_gb_per_month: UncertainNumber = Field(default=0.0, ge=0)
     """Traffic to DynamoDB: gateway endpoint if present, else NAT."""
-    aws_api_gb_per_month: float = Field(default=0.0, ge=0)
+    aws_api_gb_per_month: UncertainNumber = Field(default=0.0, ge=0)
     """Traffic to AWS APIs other than ECR (logs, STS…): interface endpoints if present, else NAT."""
-    image_pull_gb_per_node: float = Field(default=0.0, ge=0)
+    image_pull_gb_per_node: UncertainNumber = Field(default=0.0, ge=0)
     """Container image layers pulled when a node starts: ECR endpoints + S3 gateway, else NAT."""
 
 
@@ -202,7 +203,7 @@ class Ingress(ScenarioModel):
     """Shield Standard is free and always on; Shield Advanced is not modelled."""
     public_ipv4_addresses: int | None = Field(default=None, ge=0)
     """Public IPv4 addresses of the ALB; default one per AZ."""
-    requests_per_connection: float = Field(default=10.0, gt=0)
+    requests_per_connection: UncertainNumber = Field(default=10.0, gt=0)
     """Requests carried per client connection (keep-alive); drives the new-connection LCU."""
     connection_duration: Duration = Field(default="10s")  # type: ignore[assignment]  # parsed by validate_default
     """Mean lifetime of a client connection; drives the active-connection LCU."""

@@ -14,6 +14,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from innovate_sim import units
+from innovate_sim.scenario.uncertain import (
+    ACCEPT_UNCERTAIN,
+    SERIALIZE_UNCERTAIN,
+    UNCERTAIN_SCHEMA,
+)
 
 __all__ = [
     "AZ_LETTERS",
@@ -53,7 +58,7 @@ def _rate_text(per_hour: float) -> str:
     return "0/y" if per_hour == 0 else f"{per_hour!r}/h"
 
 
-Duration = Annotated[
+_Duration = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_duration)),
     PlainSerializer(units.format_duration, return_type=str),
@@ -66,12 +71,15 @@ Duration = Annotated[
         }
     ),
 ]
-"""A duration, stored in hours."""
+Duration = Annotated[_Duration, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A duration, stored in hours (may be written with an uncertainty)."""
 
 NonNegativeDuration = Duration
-PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+PositiveDuration = Annotated[
+    _Duration, AfterValidator(_positive), ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA
+]
 
-Rate = Annotated[
+_Rate = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_rate)),
     PlainSerializer(_rate_text, return_type=str),
@@ -86,7 +94,8 @@ Rate = Annotated[
         }
     ),
 ]
-"""A rate of events, stored in events per hour."""
+Rate = Annotated[_Rate, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A rate of events, stored in events per hour (may be written with an uncertainty)."""
 
 
 def _fraction_text(value: float) -> str:
@@ -107,7 +116,7 @@ def _unbounded_percent(value: Any) -> float:
     return units.parse_percent(value)
 
 
-Percent = Annotated[
+_Percent = Annotated[
     float,
     BeforeValidator(_reraise(_unbounded_percent)),
     PlainSerializer(_fraction_text, return_type=str),
@@ -121,7 +130,8 @@ Percent = Annotated[
         }
     ),
 ]
-"""A percentage without bounds, stored as a fraction (``"5%"`` → 0.05)."""
+Percent = Annotated[_Percent, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A percentage without bounds, stored as a fraction (``"5%"`` → 0.05); may be written uncertain."""
 
 
 def _unit_interval(value: float) -> float:
@@ -130,7 +140,7 @@ def _unit_interval(value: float) -> float:
     return value
 
 
-Fraction = Annotated[
+_Fraction = Annotated[
     float,
     BeforeValidator(_reraise(units.parse_percent)),
     AfterValidator(_unit_interval),
@@ -145,7 +155,10 @@ Fraction = Annotated[
         }
     ),
 ]
-"""A percentage in [0 %, 100 %], stored as a fraction; a plain number in [0, 1] is a fraction."""
+Fraction = Annotated[_Fraction, ACCEPT_UNCERTAIN, SERIALIZE_UNCERTAIN, UNCERTAIN_SCHEMA]
+"""A percentage in [0 %, 100 %], stored as a fraction; a plain number in [0, 1] is a fraction.
+
+May be written uncertain."""
 
 
 def _cpu_text(cores: float) -> str:

@@ -1,0 +1,211 @@
+"""Run a scenario at many points of its uncertain inputs, with common random numbers.
+
+Every point runs replications ``0 … R-1`` with the same experiment seed, so
+every point sees the same random streams (the same failure history, stretched
+or shortened by the inputs): differences between points are the inputs'
+doing, not Monte Carlo noise (DESIGN §3.2).
+
+The outputs are the forecasts the issue ranks inputs by, per environment —
+request availability, downtime, the RTO statistic (longest incident) and the
+cost of the judged month — and the statistic of every target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from innovate_sim.errors import InnovateSimError
+from innovate_sim.experiments.records import ReplicationRecord
+from innovate_sim.experiments.result import SimulationResult
+from innovate_sim.experiments.runner import run_batches
+from innovate_sim.scenario import Scenario
+from innovate_sim.targets import TARGETS, statistic_values
+from innovate_sim.uncertainty.inputs import UncertainInput, with_values
+from innovate_sim.units import MINUTES_PER_YEAR
+
+__all__ = ["Output", "ScenarioRuns", "forecasts", "outputs_of"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One quantity whose sensitivity is measured.
+
+    Attributes:
+        key: ``<environment>.<forecast>`` or ``<scope>.<target>``.
+        label: what it is, for tables and plots.
+        unit: its unit.
+        target: the target (``rto``, ``monthly_cost_usd`` …) judged on it, if any.
+        scope: the environment or account of the target.
+        threshold: the target's threshold in ``unit``, if any.
+        higher_is_better: direction of the target.
+    """
+
+    key: str
+    label: str
+    unit: str
+    target: str | None = None
+    scope: str | None = None
+    threshold: float | None = None
+    higher_is_better: bool = False
+
+
+#: Forecasts per environment: (name, label, unit).
+FORECASTS = (
+    ("request_availability", "request availability", "fraction"),
+    ("downtime_min_per_year", "downtime", "min/year"),
+    ("rto_min", "RTO statistic (longest incident)", "min"),
+    ("monthly_cost_usd", "monthly cost", "USD/month"),
+)
+
+#: Targets judged on a forecast of the same environment.
+_TARGET_FORECAST = {
+    "request_availability": "request_availability",
+    "rto": "rto_min",
+    "monthly_cost_usd": "monthly_cost_usd",
+}
+
+
+def _threshold(name: str, value: float) -> float:
+    return float(value) * 60.0 if name in ("rto", "rpo") else float(value)
+
+
+def outputs_of(scenario: Scenario) -> list[Output]:
+    """The forecasts of every environment and the statistic of every target."""
+    found: dict[str, Output] = {}
+    for env in scenario.environments:
+        for name, label, unit in FORECASTS:
+            key = f"{env}.{name}"
+            found[key] = Output(key, f"{env} {label}", unit)
+    for scope, targets in scenario.targets.items():
+        for name, kind in TARGETS.items():
+            value = getattr(targets, name)
+            if value is None:
+                continue
+            forecast = _TARGET_FORECAST.get(name)
+            on_forecast = forecast is not None and scope in scenario.environments
+            key = f"{scope}.{forecast}" if on_forecast else f"{scope}.{name}"
+            base = found.get(key, Output(key, f"{scope} {kind.statistic}", kind.unit))
+            found[key] = Output(
+                key,
+                base.label,
+                kind.unit,
+                name,
+                scope,
+                _threshold(name, value),
+                kind.higher_is_better,
+            )
+    return list(found.values())
+
+
+def forecasts(result: SimulationResult, outputs: Sequence[Output]) -> dict[str, np.ndarray]:
+    """Per-replication values of every output of ``result``."""
+    availability = result.availability.set_index(["environment", "replication"]).sort_index()
+    replications = pd.Index(sorted(result.availability["replication"].unique()))
+    years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
+    incidents = result.incidents
+    values: dict[str, np.ndarray] = {}
+    for output in outputs:
+        if output.target is not None:
+            values[output.key] = statistic_values(result, str(output.scope), output.target)
+            continue
+        env, name = output.key.split(".", 1)
+        rows = availability.loc[env].reindex(replications)
+        if name == "request_availability":
+            values[output.key] = rows["request_availability"].to_numpy(float)
+        elif name == "downtime_min_per_year":
+            values[output.key] = (rows["below_threshold_min"] / years).to_numpy(float)
+        elif name == "rto_min":
+            mine = incidents[incidents["environment"] == env]
+            worst = mine.groupby("replication")["duration_min"].max()
+            values[output.key] = worst.reindex(replications, fill_value=0.0).to_numpy(float)
+        else:  # the first month's cost (no target names another)
+            cost = result.monthly_cost
+            cost = cost[(cost["environment"] == env) & (cost["month"] == 1)]
+            totals = cost.groupby("replication")["usd"].sum()
+            values[output.key] = totals.reindex(replications, fill_value=0.0).to_numpy(float)
+    return values
+
+
+class ScenarioRuns:
+    """The scenario as a function of its uncertain inputs (common random numbers).
+
+    Args:
+        scenario: the scenario (its uncertain fields are overwritten point by point).
+        inputs: the inputs a point sets, in column order.
+        seed: experiment seed shared by every point.
+        replications: replications per point.
+        workers: processes to spread points over (None or 1: this process).
+        executor: any ``concurrent.futures.Executor`` to use instead.
+        progress: called with (points done, points asked) as they finish.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        inputs: Sequence[UncertainInput],
+        *,
+        seed: int,
+        replications: int,
+        workers: int | None = None,
+        executor: Executor | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if replications < 1:
+            raise ValueError("replications must be at least 1")
+        self.scenario = scenario
+        self.inputs = list(inputs)
+        self.outputs = outputs_of(scenario)
+        self.seed = int(seed)
+        self.replications = int(replications)
+        self.workers = workers
+        self.executor = executor
+        self.progress = progress
+        self.points = 0
+
+    def run(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-replication outputs at every point: ``{output: (n, R) array}``."""
+        points = np.atleast_2d(np.asarray(points, dtype=float))
+        rows = self._map(points)
+        self.points += len(points)
+        return {o.key: np.array([row[o.key] for row in rows]) for o in self.outputs}
+
+    def __call__(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        """Mean over replications of every output at every point: ``{output: (n,)}``."""
+        return {key: values.mean(axis=1) for key, values in self.run(points).items()}
+
+    def _map(self, points: np.ndarray) -> list[dict[str, np.ndarray]]:
+        """Simulate every point (same seed and replications) and reduce it to its outputs."""
+        scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
+        rows: list[dict[str, np.ndarray]] = [{} for _ in scenarios]
+
+        def done(index: int, outcomes: list[ReplicationRecord]) -> None:
+            failed = [o.error for o in outcomes if o.error is not None]
+            if failed:
+                where = dict(
+                    zip([i.name for i in self.inputs], points[index].tolist(), strict=True)
+                )
+                raise InnovateSimError(f"a replication failed at {where}: {failed[0]}")
+            result = SimulationResult(scenarios[index], self.seed, outcomes, 0.0)
+            rows[index] = forecasts(result, self.outputs)
+
+        def progress(replications_done: int, total: int) -> None:
+            if self.progress:
+                self.progress(replications_done // self.replications, total // self.replications)
+
+        run_batches(
+            scenarios,
+            self.seed,
+            self.replications,
+            done,
+            executor=self.executor,
+            workers=self.workers,
+            progress=progress,
+        )
+        return rows
