@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -45,8 +45,17 @@ class _Source(Protocol):
     def normal(self) -> float: ...
 
 
+def _dist_required(schema: dict[str, Any]) -> None:
+    """The loader needs ``dist`` to pick a variant, so the JSON Schema requires it too.
+
+    A mapping without ``dist`` is an uncertain fixed duration (``{low: 5m, high: 2h}``),
+    read by the shorthand below, never one of these variants.
+    """
+    schema["required"] = ["dist", *(k for k in schema.get("required", []) if k != "dist")]
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_dist_required)
 
     @property
     def mean(self) -> float:
@@ -238,9 +247,27 @@ class Empirical(_Dist):
 
 def _shorthand(value: object) -> object:
     """A bare duration means a fixed duration, also when written uncertain (no ``dist`` key)."""
-    if isinstance(value, str) or (isinstance(value, dict) and "dist" not in value):
+    if isinstance(value, str):
+        return {"dist": "fixed", "value": value}
+    if isinstance(value, dict) and "dist" not in value:
+        stray = sorted(str(key) for key in value if key not in _UNCERTAIN_KEYS)
+        if stray:
+            raise ValueError(
+                f"a distribution needs 'dist' (one of {', '.join(_FORMS)}) to say what "
+                f"{', '.join(map(repr, stray))} mean(s); without 'dist' a mapping is an "
+                "uncertain fixed duration {low, high[, central]}"
+            )
         return {"dist": "fixed", "value": value}
     return value
+
+
+#: The keys of an uncertain fixed duration written without ``dist`` (a uniform).
+_UNCERTAIN_KEYS = frozenset({"low", "high", "central"})
+#: The ``dist`` names of the distribution variants.
+_FORMS = tuple(
+    variant.model_fields["dist"].default
+    for variant in (Fixed, Exponential, Uniform, Lognormal, Weibull, Empirical)
+)
 
 
 _Tagged = Annotated[
