@@ -20,8 +20,8 @@ from innovate_sim.experiments.judging import (
     Verdict,
     check_targets,
     judge,
+    judged_statistic,
     planned,
-    statistic_values,
     validate_targets,
 )
 from innovate_sim.formatting import format_value
@@ -41,8 +41,8 @@ __all__ = [
     "display_rows",
     "format_value",
     "judge",
+    "judged_statistic",
     "planned",
     "render",
-    "statistic_values",
     "validate_targets",
 ]

@@ -25,7 +25,7 @@ def total() -> object:
 def test_total_uncertainty_splits_the_variance(total: object) -> None:
     summary = total.summary().set_index("output")  # type: ignore[attr-defined]
     downtime = summary.loc["prod.downtime_min_per_year"]
-    values = total.values["prod.downtime_min_per_year"]  # type: ignore[attr-defined]
+    values = total.runs.values["prod.downtime_min_per_year"]  # type: ignore[attr-defined]
     assert values.shape == (6, 2)
     means = values.mean(axis=1)
     within = values.var(axis=1, ddof=1).mean() / 2
@@ -38,12 +38,29 @@ def test_total_uncertainty_splits_the_variance(total: object) -> None:
 
 def test_probabilities_count_input_sets_meeting_each_target(total: object) -> None:
     probabilities = total.probabilities(0.5).set_index("target")  # type: ignore[attr-defined]
-    means = total.values["prod.request_availability"].mean(axis=1)  # type: ignore[attr-defined]
+    means = total.runs.values["prod.request_availability"].mean(axis=1)  # type: ignore[attr-defined]
     expected = float(np.mean(means >= 0.9995))
     row = probabilities.loc["prod.request_availability"]
     assert row["probability"] == pytest.approx(expected)
     assert row["verdict"] == ("pass" if expected >= 0.5 else "fail")
     assert row["probability_low"] <= expected <= row["probability_high"]
+
+
+def test_a_set_is_judged_as_check_judges_it(total: object) -> None:
+    """The RTO of an input set is check's pooled quantile, not a mean of per-replication ones."""
+    from innovate_sim.targets import check_targets
+    from innovate_sim.uncertainty.inputs import with_values
+
+    scenario = with_values(total.scenario, total.inputs, total.design[0])  # type: ignore[attr-defined]
+    plain = isim.simulate(scenario, replications=2, seed=4)
+    report = check_targets(plain).rows.set_index("target")
+    assert total.runs.statistic["prod.rto_min"][0] == pytest.approx(  # type: ignore[attr-defined]
+        report.loc["rto", "mean"], rel=1e-12
+    )
+    availability = report.loc["request_availability", "mean"]
+    assert total.runs.statistic["prod.request_availability"][0] == pytest.approx(  # type: ignore[attr-defined]
+        availability, rel=1e-12
+    )
 
 
 def test_latin_hypercube_covers_each_input_once_per_stratum(total: object) -> None:

@@ -192,7 +192,7 @@ def print_uncertainty(result: UncertaintyResult, confidence: float) -> None:
         f"{result.seed} for every set; {result.wall_time_s:.1f} s"
     )
     level = f"{result.confidence * 100:g}%"
-    table = Table(title=f"Forecasts with input uncertainty ({level} range of the set means)")
+    table = Table(title=f"Forecasts with input uncertainty ({level} range over the input sets)")
     for column in ("forecast", "mean", "interval", "input sd", "Monte Carlo sd", "input share"):
         table.add_column(column, justify="left" if column == "forecast" else "right")
     for row in iter_rows(result.summary()):

@@ -75,8 +75,8 @@ __all__ = [
     "Verdict",
     "check_targets",
     "judge",
+    "judged_statistic",
     "planned",
-    "statistic_values",
     "validate_targets",
 ]
 
@@ -396,16 +396,17 @@ def check_targets(result: ResultTables) -> TargetReport:
     return TargetReport(frame, context.level, scenario)
 
 
-def statistic_values(result: ResultTables, key: str, name: str) -> np.ndarray:
-    """Per-replication values of the statistic target ``name`` at ``key`` is judged on.
+def judged_statistic(result: ResultTables, key: str, name: str) -> Judged:
+    """The statistic target ``name`` at ``key`` is judged on, as ``check`` judges it.
 
-    The target must be set in ``targets.<key>`` (its month, quantile and severity apply).
+    The target must be set in ``targets.<key>`` (its month, quantile and severity
+    apply). ``estimate.mean`` is the figure compared with the threshold (for an
+    RTO, the quantile of the pooled incidents), ``values`` its per-replication
+    counterpart.
     """
     replications = pd.Index(sorted(result.availability["replication"].unique()), name="replication")
     context = _Context(result, replications, result.confidence)
-    judged = _STATISTICS[name](context, key, result.scenario.targets[key])
-    assert judged.values is not None
-    return judged.values
+    return _STATISTICS[name](context, key, result.scenario.targets[key])
 
 
 def _unanimous(

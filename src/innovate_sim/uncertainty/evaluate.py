@@ -6,8 +6,9 @@ or shortened by the inputs): differences between points are the inputs'
 doing, not Monte Carlo noise (DESIGN §3.2).
 
 The outputs are the forecasts the issue ranks inputs by, per environment —
-request availability, downtime, the RTO statistic (longest incident) and the
-cost of the judged month — and the statistic of every target.
+request availability, downtime, the longest incident and the cost of the
+costliest month — and the statistic of every target, computed exactly as
+``check`` judges it (for an RTO, the quantile of the pooled incidents).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,11 +27,11 @@ from innovate_sim.experiments.records import ReplicationRecord
 from innovate_sim.experiments.result import SimulationResult
 from innovate_sim.experiments.runner import run_batches
 from innovate_sim.scenario import Scenario
-from innovate_sim.targets import TARGETS, statistic_values
+from innovate_sim.targets import TARGETS, judged_statistic
 from innovate_sim.uncertainty.inputs import UncertainInput, with_values
 from innovate_sim.units import MINUTES_PER_YEAR
 
-__all__ = ["Output", "ScenarioRuns", "forecasts", "outputs_of"]
+__all__ = ["Output", "PointRuns", "ScenarioRuns", "forecasts", "outputs_of"]
 
 Progress = Callable[[int, int], None]
 
@@ -60,8 +63,8 @@ class Output:
 FORECASTS = (
     ("request_availability", "request availability", "fraction"),
     ("downtime_min_per_year", "downtime", "min/year"),
-    ("rto_min", "RTO statistic (longest incident)", "min"),
-    ("monthly_cost_usd", "monthly cost", "USD/month"),
+    ("rto_min", "longest incident", "min"),
+    ("monthly_cost_usd", "cost of the costliest month", "USD/month"),
 )
 
 #: Targets judged on a forecast of the same environment.
@@ -74,6 +77,14 @@ _TARGET_FORECAST = {
 
 def _threshold(name: str, value: float) -> float:
     return float(value) * 60.0 if name in ("rto", "rpo") else float(value)
+
+
+def _target_label(name: str, statistic: str, targets: Any) -> str:
+    """What a target's output is: the statistic ``check`` judges (an RTO names its quantile)."""
+    if name == "rto":
+        q = float(targets.rto_quantile)
+        return f"RTO ({q:.0%} quantile of unplanned incidents)"
+    return statistic
 
 
 def outputs_of(scenario: Scenario) -> list[Output]:
@@ -91,10 +102,9 @@ def outputs_of(scenario: Scenario) -> list[Output]:
             forecast = _TARGET_FORECAST.get(name)
             on_forecast = forecast is not None and scope in scenario.environments
             key = f"{scope}.{forecast}" if on_forecast else f"{scope}.{name}"
-            base = found.get(key, Output(key, f"{scope} {kind.statistic}", kind.unit))
             found[key] = Output(
                 key,
-                base.label,
+                f"{scope} {_target_label(name, kind.statistic, targets)}",
                 kind.unit,
                 name,
                 scope,
@@ -104,33 +114,82 @@ def outputs_of(scenario: Scenario) -> list[Output]:
     return list(found.values())
 
 
-def forecasts(result: SimulationResult, outputs: Sequence[Output]) -> dict[str, np.ndarray]:
-    """Per-replication values of every output of ``result``."""
+@dataclass(frozen=True)
+class Forecast:
+    """One output of one run: per-replication values and the figure judged on them.
+
+    Attributes:
+        values: per-replication values (R,).
+        statistic: the figure a point is summarised by (the mean, or for a
+            target the statistic ``check`` compares with the threshold).
+        noise_var: the Monte Carlo variance of ``statistic`` (from its
+            confidence interval; NaN when the interval is unbounded or R = 1).
+    """
+
+    values: np.ndarray
+    statistic: float
+    noise_var: float
+
+
+def _mean_forecast(values: np.ndarray) -> Forecast:
+    noise = float(values.var(ddof=1)) / values.size if values.size > 1 else float("nan")
+    return Forecast(values, float(values.mean()), noise)
+
+
+def _target_forecast(result: SimulationResult, output: Output) -> Forecast:
+    judged = judged_statistic(result, str(output.scope), str(output.target))
+    est = judged.estimate
+    assert judged.values is not None
+    z = NormalDist().inv_cdf(0.5 + est.confidence / 2.0)
+    half = est.half_width
+    noise = (half / z) ** 2 if np.isfinite(half) and est.n > 1 else float("nan")
+    return Forecast(judged.values, float(est.mean), noise)
+
+
+def forecasts(result: SimulationResult, outputs: Sequence[Output]) -> dict[str, Forecast]:
+    """Every output of ``result``: per-replication values and the judged figure."""
     availability = result.availability.set_index(["environment", "replication"]).sort_index()
     replications = pd.Index(sorted(result.availability["replication"].unique()))
     years = result.scenario.horizon * 60.0 / MINUTES_PER_YEAR
     incidents = result.incidents
-    values: dict[str, np.ndarray] = {}
+    found: dict[str, Forecast] = {}
     for output in outputs:
         if output.target is not None:
-            values[output.key] = statistic_values(result, str(output.scope), output.target)
+            found[output.key] = _target_forecast(result, output)
             continue
         env, name = output.key.split(".", 1)
         rows = availability.loc[env].reindex(replications)
         if name == "request_availability":
-            values[output.key] = rows["request_availability"].to_numpy(float)
+            values = rows["request_availability"].to_numpy(float)
         elif name == "downtime_min_per_year":
-            values[output.key] = (rows["below_threshold_min"] / years).to_numpy(float)
+            values = (rows["below_threshold_min"] / years).to_numpy(float)
         elif name == "rto_min":
             mine = incidents[incidents["environment"] == env]
             worst = mine.groupby("replication")["duration_min"].max()
-            values[output.key] = worst.reindex(replications, fill_value=0.0).to_numpy(float)
-        else:  # the first month's cost (no target names another)
+            values = worst.reindex(replications, fill_value=0.0).to_numpy(float)
+        else:  # the costliest month (the month a cost target is judged on by default)
             cost = result.monthly_cost
-            cost = cost[(cost["environment"] == env) & (cost["month"] == 1)]
-            totals = cost.groupby("replication")["usd"].sum()
-            values[output.key] = totals.reindex(replications, fill_value=0.0).to_numpy(float)
-    return values
+            cost = cost[cost["environment"] == env]
+            by_month = cost.groupby(["replication", "month"])["usd"].sum().unstack("month")
+            costliest = by_month.mean().idxmax()
+            values = by_month[costliest].reindex(replications, fill_value=0.0).to_numpy(float)
+        found[output.key] = _mean_forecast(values)
+    return found
+
+
+@dataclass(frozen=True)
+class PointRuns:
+    """Outputs at n points (common random numbers): ``{output: array}`` per field.
+
+    Attributes:
+        values: per-replication values, (n, R) each.
+        statistic: the judged figure at each point, (n,) each.
+        noise_var: its Monte Carlo variance at each point, (n,) each.
+    """
+
+    values: dict[str, np.ndarray]
+    statistic: dict[str, np.ndarray]
+    noise_var: dict[str, np.ndarray]
 
 
 class ScenarioRuns:
@@ -169,21 +228,26 @@ class ScenarioRuns:
         self.progress = progress
         self.points = 0
 
-    def run(self, points: np.ndarray) -> dict[str, np.ndarray]:
-        """Per-replication outputs at every point: ``{output: (n, R) array}``."""
+    def run(self, points: np.ndarray) -> PointRuns:
+        """Every output at every point: per-replication values and judged figures."""
         points = np.atleast_2d(np.asarray(points, dtype=float))
         rows = self._map(points)
         self.points += len(points)
-        return {o.key: np.array([row[o.key] for row in rows]) for o in self.outputs}
+        keys = [o.key for o in self.outputs]
+        return PointRuns(
+            {k: np.array([row[k].values for row in rows]) for k in keys},
+            {k: np.array([row[k].statistic for row in rows]) for k in keys},
+            {k: np.array([row[k].noise_var for row in rows]) for k in keys},
+        )
 
     def __call__(self, points: np.ndarray) -> dict[str, np.ndarray]:
-        """Mean over replications of every output at every point: ``{output: (n,)}``."""
-        return {key: values.mean(axis=1) for key, values in self.run(points).items()}
+        """The judged figure of every output at every point: ``{output: (n,)}``."""
+        return self.run(points).statistic
 
-    def _map(self, points: np.ndarray) -> list[dict[str, np.ndarray]]:
+    def _map(self, points: np.ndarray) -> list[dict[str, Forecast]]:
         """Simulate every point (same seed and replications) and reduce it to its outputs."""
         scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
-        rows: list[dict[str, np.ndarray]] = [{} for _ in scenarios]
+        rows: list[dict[str, Forecast]] = [{} for _ in scenarios]
 
         def done(index: int, outcomes: list[ReplicationRecord]) -> None:
             failed = [o.error for o in outcomes if o.error is not None]

@@ -3,7 +3,8 @@
 For a target and an input, the input sweeps its range on a grid (log-spaced
 when its distribution is), the other inputs held at their central values,
 every point run with the same seeds (common random numbers). The verdict at a
-point compares the mean of the target's statistic with the threshold; a flip
+point compares the target's statistic, computed as ``check`` computes it (a
+mean, or an RTO's quantile of the pooled incidents), with the threshold; a flip
 is where it changes sides, located by linear interpolation between the two
 grid points around it. "RTO passes only if NAT failures last < 7 min" reads
 from one row.

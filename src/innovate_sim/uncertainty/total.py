@@ -3,15 +3,17 @@
 ``simulate(scenario, uncertainty=K)`` draws K input sets (Latin hypercube,
 each input through its own quantile function) and runs R replications under
 each, every set with the same seeds (common random numbers). Per output, the
-law of total variance splits the spread of the K set means into
+law of total variance splits the spread of the K sets' figures (each set's
+mean, or for a target the statistic ``check`` judges) into
 
 * the **input** part: Var(E[Y | inputs]) — what we do not know about the
   assumptions; and
 * the **Monte Carlo** part: E[Var(Y | inputs)] / R — the noise left in each
   set's mean, which more replications would shrink.
 
-Each target's probability of being met is the share of input sets whose mean
-statistic meets it (with a Wilson interval over the K sets).
+Each target's probability of being met is the share of input sets whose
+statistic, computed as ``check`` judges it, meets it (with a Wilson interval
+over the K sets).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from SALib.sample import latin
 from innovate_sim.experiments import SimulationResult
 from innovate_sim.experiments import simulate as simulate_plain
 from innovate_sim.scenario import Scenario
-from innovate_sim.uncertainty.evaluate import Output, ScenarioRuns
+from innovate_sim.uncertainty.evaluate import Output, PointRuns, ScenarioRuns
 from innovate_sim.uncertainty.indices import to_values
 from innovate_sim.uncertainty.inputs import UncertainInput, require_inputs, with_default_ranges
 
@@ -81,7 +83,8 @@ class UncertaintyResult:
         inputs: the uncertain inputs sampled.
         design: the K input sets, one row each (internal units).
         outputs: the forecasts and target statistics.
-        values: per output, a (K, R) array of per-replication values.
+        runs: per output, the (K, R) per-replication values, and per set the
+            judged figure (as ``check`` computes it) and its Monte Carlo variance.
         seed: experiment seed shared by every set; replications: R.
         confidence: level of the intervals.
         wall_time_s: seconds taken.
@@ -91,7 +94,7 @@ class UncertaintyResult:
     inputs: list[UncertainInput]
     design: np.ndarray
     outputs: list[Output]
-    values: dict[str, np.ndarray]
+    runs: PointRuns
     seed: int
     replications: int
     confidence: float
@@ -106,20 +109,23 @@ class UncertaintyResult:
     def summary(self) -> pd.DataFrame:
         """Per output: mean, interval over input sets, and its split into input and MC parts.
 
-        ``low``/``high`` are the quantiles at (1 ∓ confidence)/2 of the K set
-        means; ``input_sd`` and ``monte_carlo_sd`` are the standard deviations
-        of the two parts, ``input_share`` the input part's share of the variance
-        (NaN with one replication per set: the parts cannot be told apart).
+        Each set is summarised by its judged figure: the mean over its
+        replications, or for a target the statistic ``check`` compares with the
+        threshold (an RTO's quantile of the pooled incidents). ``low``/``high``
+        are the quantiles at (1 ∓ confidence)/2 of the K figures; ``input_sd``
+        and ``monte_carlo_sd`` are the standard deviations of the two parts (the
+        Monte Carlo part from each set's own confidence interval), ``input_share``
+        the input part's share of the variance (NaN with one replication per set
+        or an unbounded interval: the parts cannot be told apart).
         """
         tail = (1.0 - self.confidence) / 2.0
         rows = []
         for output in self.outputs:
-            values = self.values[output.key]
-            means = values.mean(axis=1)
-            within = values.var(axis=1, ddof=1).mean() if values.shape[1] > 1 else math.nan
-            mc_var = within / values.shape[1]
+            means = self.runs.statistic[output.key]
+            # each set's noise, from its own interval (NaN when unbounded or R = 1)
+            mc_var = float(np.mean(self.runs.noise_var[output.key]))
             total = means.var(ddof=1) if len(means) > 1 else 0.0
-            # one replication per set cannot tell the two parts apart: both stay undefined
+            # a noise that cannot be measured leaves both parts undefined
             input_var = max(0.0, total - mc_var) if math.isfinite(mc_var) else math.nan
             share = input_var / total if total > 0 else 0.0 if math.isfinite(mc_var) else math.nan
             rows.append(
@@ -148,7 +154,7 @@ class UncertaintyResult:
         for output in self.outputs:
             if output.target is None or output.threshold is None:
                 continue
-            means = self.values[output.key].mean(axis=1)
+            means = self.runs.statistic[output.key]
             if output.higher_is_better:
                 met = means >= output.threshold
             else:
@@ -218,13 +224,12 @@ def simulate_uncertain(
         executor=executor,
         progress=progress,
     )
-    values = runs.run(design)
     return UncertaintyResult(
         scenario=scenario,
         inputs=inputs,
         design=design,
         outputs=runs.outputs,
-        values=values,
+        runs=runs.run(design),
         seed=seed,
         replications=per_set,
         confidence=scenario.simulation.confidence_level,
