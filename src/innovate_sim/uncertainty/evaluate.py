@@ -13,6 +13,7 @@ costliest month — and the statistic of every target, computed exactly as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -79,17 +80,21 @@ def _threshold(name: str, value: float) -> float:
     return float(value) * 60.0 if name in ("rto", "rpo") else float(value)
 
 
-def _target_label(name: str, statistic: str, targets: Any) -> str:
-    """What a target's output is: the statistic ``check`` judges (an RTO names its quantile)."""
+def _target_label(name: str, forecast_label: str | None, statistic: str, targets: Any) -> str:
+    """What a target's output is: the figure ``check`` judges, in the forecasts' words."""
     if name == "rto":
-        q = float(targets.rto_quantile)
-        return f"RTO ({q:.0%} quantile of unplanned incidents)"
-    return statistic
+        return f"RTO ({float(targets.rto_quantile):.0%} quantile of unplanned incidents)"
+    if name == "monthly_cost_usd":
+        month = targets.cost_month
+        which = {"worst": "the costliest month", "last": "the last month", "mean": "the mean month"}
+        return f"cost of {which.get(month, f'month {month}')}"
+    return forecast_label or statistic
 
 
 def outputs_of(scenario: Scenario) -> list[Output]:
     """The forecasts of every environment and the statistic of every target."""
     found: dict[str, Output] = {}
+    label_of = {name: label for name, label, _ in FORECASTS}
     for env in scenario.environments:
         for name, label, unit in FORECASTS:
             key = f"{env}.{name}"
@@ -104,7 +109,7 @@ def outputs_of(scenario: Scenario) -> list[Output]:
             key = f"{scope}.{forecast}" if on_forecast else f"{scope}.{name}"
             found[key] = Output(
                 key,
-                f"{scope} {_target_label(name, kind.statistic, targets)}",
+                f"{scope} {_target_label(name, label_of.get(forecast or ''), kind.statistic, targets)}",
                 kind.unit,
                 name,
                 scope,
@@ -140,9 +145,11 @@ def _target_forecast(result: SimulationResult, output: Output) -> Forecast:
     judged = judged_statistic(result, str(output.scope), str(output.target))
     est = judged.estimate
     assert judged.values is not None
-    z = NormalDist().inv_cdf(0.5 + est.confidence / 2.0)
-    half = est.half_width
-    noise = (half / z) ** 2 if np.isfinite(half) and est.n > 1 else float("nan")
+    if math.isfinite(est.std):  # a mean: its sampling variance
+        noise = est.std**2 / est.n if est.n > 1 else math.nan
+    else:  # a quantile: the normal-equivalent spread of its interval
+        z = NormalDist().inv_cdf(0.5 + est.confidence / 2.0)
+        noise = (est.half_width / z) ** 2 if math.isfinite(est.half_width) else math.nan
     return Forecast(judged.values, float(est.mean), noise)
 
 
