@@ -133,3 +133,25 @@ def test_no_effect_input_has_no_total_index_in_the_architecture_model() -> None:
     rows = indices[indices["output"] == "prod.downtime_min_per_year"].set_index("input")
     assert rows.loc["failures.nat_gateway.rate", "ST"] < 0.01
     assert rows.loc["failures.az_outage.rate", "ST"] > 0.1
+
+
+def main() -> None:
+    """Print the closed-form and estimated indices (``python tests/oracles/test_...py``)."""
+    inputs = find_inputs(uncertain_two_of_three())
+
+    def model(values: np.ndarray) -> dict[str, np.ndarray]:
+        return {"time_availability": np.array([engine_availability(r, m) for r, m, _ in values])}
+
+    indices = sobol(inputs, model, base_samples=128, seed=3).set_index("input")
+    exact = dict(zip([item.name for item in inputs[:2]], closed_form_first_order(), strict=True))
+    print(f"{'input':36} {'exact S1':>9} {'estimated S1 [95% CI]':>26} {'ST [95% CI]':>24}")
+    for name, row in indices.iterrows():
+        s1 = f"{exact[name]:.4f}" if name in exact else "0 (none)"
+        print(
+            f"{name:36} {s1:>9} {row['S1']:>8.3f} [{row['S1_low']:.3f}, {row['S1_high']:.3f}]"
+            f"      {row['ST']:>7.3f} [{row['ST_low']:.3f}, {row['ST_high']:.3f}]"
+        )
+
+
+if __name__ == "__main__":
+    main()
