@@ -247,7 +247,7 @@ def test_no_incident_passes_the_rto_with_a_note() -> None:
 
 
 def test_quantile_interval_covers_by_order_statistics() -> None:
-    from innovate_sim.experiments.judging import incidents_to_bound, quantile_interval
+    from innovate_sim.experiments.target_statistics import incidents_to_bound, quantile_interval
 
     assert incidents_to_bound(0.95, 0.95) == 72
     point, low, high = quantile_interval(np.arange(1.0, 73.0), 0.95, 0.95)

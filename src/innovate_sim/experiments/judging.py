@@ -1,4 +1,4 @@
-"""Design targets judged against a simulation's forecasts: catalogue, statistics, verdicts.
+"""Design targets judged against a simulation's forecasts: catalogue and verdicts.
 
 A scenario lists targets per environment (or, for cost, per account) under
 ``targets:``. :func:`check_targets` turns every target into one row: the
@@ -33,6 +33,7 @@ monthly_cost_usd                mean cost of the month chosen by ``cost_month``:
 cost_per_million_requests_usd   mean cost over the horizon per million demanded requests
 ==============================  ============================================================
 
+The statistics themselves are :mod:`innovate_sim.experiments.target_statistics`.
 The check reads only result tables (``availability``, ``incidents``,
 ``downtime_by_cause``, ``monthly_cost``) and the scenario, so it works on a
 live :class:`~innovate_sim.experiments.SimulationResult` and on a result read
@@ -44,27 +45,27 @@ is :mod:`innovate_sim.reporting.verdicts` (``render(report)``,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.experiments.stats import (
-    Estimate,
-    estimate,
-    interval_note,
-    replications_to_settle,
+from innovate_sim.experiments.stats import Estimate, replications_to_settle
+from innovate_sim.experiments.target_statistics import (
+    PLANNED_CAUSES,
+    STATISTICS,
+    Context,
+    Judged,
+    ResultTables,
+    environments_of,
+    planned,
+    threshold_in_minutes,
 )
-from innovate_sim.formatting import count_noun
-from innovate_sim.units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
     from innovate_sim.scenario import Scenario
-    from innovate_sim.scenario.model import Targets
 
 __all__ = [
     "PLANNED_CAUSES",
@@ -85,10 +86,6 @@ Verdict = Literal["pass", "fail", "uncertain"]
 #: Exit status of ``innovate-sim check`` per outcome.
 EXIT_PASS, EXIT_FAIL, EXIT_UNCERTAIN = 0, 1, 3
 
-#: Causes of planned downtime: RDS OS patches and engine upgrades, applied in the
-#: weekly maintenance window the scenario sets. An incident is planned when every
-#: cause that lost requests in it is planned.
-PLANNED_CAUSES = frozenset({"rds-maintenance"})
 
 ROW_COLUMNS = [
     "scope",
@@ -109,25 +106,6 @@ ROW_COLUMNS = [
     "n",
     "higher_is_better",
 ]
-
-
-class ResultTables(Protocol):
-    """What the check reads from a result (live or loaded from disk)."""
-
-    scenario: Scenario
-    confidence: float
-
-    @property
-    def availability(self) -> pd.DataFrame: ...
-
-    @property
-    def incidents(self) -> pd.DataFrame: ...
-
-    @property
-    def downtime_by_cause(self) -> pd.DataFrame: ...
-
-    @property
-    def monthly_cost(self) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -196,39 +174,6 @@ TARGETS: dict[str, TargetKind] = {
         ),
     )
 }
-
-
-@dataclass(frozen=True)
-class Judged:
-    """What one target is compared with.
-
-    Attributes:
-        estimate: the statistic's estimate and confidence interval.
-        judged: what exactly was judged (``month 12 (the costliest)``,
-            ``95th percentile of 180 incidents``).
-        note: remarks on the figure (scope, trust of the interval).
-        causes: the causes (or cost services) that drive the figure, largest first.
-        settle: replications likely to settle an uncertain verdict, when the
-            statistic knows better than the generic estimate.
-        settle_note: why, for ``settle``.
-        month: the month a cost target judged (``None`` for the mean over months).
-        quantile: the quantile an RTO target judged.
-        untrusted: the per-replication values when the interval cannot be
-            trusted (too few replications saw a loss), else ``None``.
-        values: the per-replication values of the statistic (for an RTO, each
-            replication's quantile of its counted incidents; 0 without any).
-    """
-
-    estimate: Estimate
-    judged: str
-    note: str = ""
-    causes: str = ""
-    settle: int | None = None
-    settle_note: str = ""
-    month: int | None = None
-    quantile: float | None = None
-    untrusted: np.ndarray | None = None
-    values: np.ndarray | None = None
 
 
 # -- verdicts -------------------------------------------------------------------------------------
@@ -307,10 +252,7 @@ def validate_targets(scenario: Scenario, *, require: bool = True) -> None:
                     f"targets.{key}: {', '.join(env_only)} apply to an environment, and "
                     f"{key!r} is an account; environments: {', '.join(scenario.environments)}"
                 )
-            if (
-                not _environments_of(scenario, key)
-                and "cost_per_million_requests_usd" in set_fields
-            ):
+            if not environments_of(scenario, key) and "cost_per_million_requests_usd" in set_fields:
                 raise InnovateSimError(
                     f"targets.{key}.cost_per_million_requests_usd: account {key!r} has no "
                     "environment, so no requests"
@@ -325,13 +267,6 @@ def validate_targets(scenario: Scenario, *, require: bool = True) -> None:
 
 
 # -- checking -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Context:
-    result: ResultTables
-    replications: pd.Index
-    level: float
 
 
 def check_targets(result: ResultTables) -> TargetReport:
@@ -352,13 +287,13 @@ def check_targets(result: ResultTables) -> TargetReport:
     scenario = result.scenario
     validate_targets(scenario)
     replications = pd.Index(sorted(result.availability["replication"].unique()), name="replication")
-    context = _Context(result, replications, result.confidence)
+    context = Context(result, replications, result.confidence)
     rows = []
     for key, targets in scenario.targets.items():
         for name in _set_targets(targets):
             kind = TARGETS[name]
-            threshold = _threshold(name, getattr(targets, name))
-            judged = _STATISTICS[name](context, key, targets)
+            threshold = threshold_in_minutes(name, getattr(targets, name))
+            judged = STATISTICS[name](context, key, targets)
             verdict, settle, why = judge(judged.estimate, threshold, kind.higher_is_better)
             if verdict == "uncertain" and judged.settle_note:
                 settle, why = judged.settle, judged.settle_note
@@ -405,8 +340,8 @@ def judged_statistic(result: ResultTables, key: str, name: str) -> Judged:
     counterpart.
     """
     replications = pd.Index(sorted(result.availability["replication"].unique()), name="replication")
-    context = _Context(result, replications, result.confidence)
-    return _STATISTICS[name](context, key, result.scenario.targets[key])
+    context = Context(result, replications, result.confidence)
+    return STATISTICS[name](context, key, result.scenario.targets[key])
 
 
 def _unanimous(
@@ -425,363 +360,6 @@ def _unanimous(
 
 def _set_targets(targets: Any) -> list[str]:
     return [name for name in TARGETS if getattr(targets, name) is not None]
-
-
-def _threshold(name: str, value: float) -> float:
-    # RTO and RPO are durations in hours in the scenario; compare in minutes.
-    return float(value) * 60.0 if name in ("rto", "rpo") else float(value)
-
-
-def _environments_of(scenario: Scenario, key: str) -> list[str]:
-    if key in scenario.environments:
-        return [key]
-    return [name for name, env in scenario.environments.items() if env.account == key]
-
-
-def _per_replication(series: pd.Series, replications: pd.Index, fill: float) -> np.ndarray:
-    return series.reindex(replications, fill_value=fill).to_numpy(float)
-
-
-def _mean_estimate(
-    context: _Context, values: np.ndarray, unit: str, perfect: float | None
-) -> tuple[Estimate, str]:
-    """Estimate of the mean of per-replication ``values`` and its interval's trust note."""
-    bounds = (0.0, 1.0) if unit == "fraction" else (0.0, math.inf)
-    return estimate(values, context.level, bounds), interval_note(values, perfect)
-
-
-def _untrusted(values: np.ndarray, note: str) -> np.ndarray | None:
-    """``values`` when ``note`` says their interval cannot be trusted (n ≥ 2), else None."""
-    return values if note and values.size >= 2 else None
-
-
-def format_causes(weights: pd.Series, top: int = 3) -> str:
-    """``cause share%, …`` for the largest ``top`` positive weights (``""`` when none)."""
-    weights = weights[weights > 0].sort_values(ascending=False)
-    total = float(weights.sum())
-    if total <= 0:
-        return ""
-    parts = [f"{cause} {value / total:.0%}" for cause, value in weights.head(top).items()]
-    if len(weights) > top:
-        parts.append(f"{len(weights) - top} more")
-    return ", ".join(parts)
-
-
-def planned(incidents: pd.DataFrame) -> pd.Series:
-    """Whether each incident is planned: every cause that lost requests in it is planned."""
-    causes = incidents["causes"].fillna(incidents["cause"]).astype(str)
-    return causes.map(lambda text: set(text.split(";")) <= PLANNED_CAUSES).astype(bool)
-
-
-# -- the statistic of every target ----------------------------------------------------------------
-
-
-def _availability_rows(result: ResultTables, key: str) -> pd.DataFrame:
-    frame = result.availability
-    return frame[frame["environment"] == key].set_index("replication")
-
-
-def _incidents_of(result: ResultTables, key: str) -> pd.DataFrame:
-    frame = result.incidents
-    return frame[frame["environment"] == key]
-
-
-def _lost_by_cause(result: ResultTables, key: str) -> str:
-    table = result.downtime_by_cause
-    rows = table[table["environment"] == key]
-    return format_causes(rows.groupby("cause")["lost_requests"].sum())
-
-
-def _minutes_by_cause(incidents: pd.DataFrame) -> str:
-    return format_causes(incidents.groupby("cause")["duration_min"].sum())
-
-
-def _request_availability(context: _Context, key: str, _targets: Targets) -> Judged:
-    rows = _availability_rows(context.result, key)
-    values = _per_replication(rows["request_availability"], context.replications, math.nan)
-    est, note = _mean_estimate(context, values, "fraction", 1.0)
-    causes = _lost_by_cause(context.result, key)
-    return Judged(
-        est,
-        "mean over replications",
-        note,
-        f"lost requests: {causes}" if causes else "",
-        untrusted=_untrusted(values, note),
-        values=values,
-    )
-
-
-def _time_availability(context: _Context, key: str, _targets: Targets) -> Judged:
-    result = context.result
-    rows = _availability_rows(result, key)
-    values = _per_replication(rows["time_availability"], context.replications, math.nan)
-    est, trust = _mean_estimate(context, values, "fraction", 1.0)
-    threshold = result.scenario.simulation.time_availability_threshold
-    incidents = _incidents_of(result, key)
-    causes = _minutes_by_cause(incidents[incidents["min_success_fraction"] < threshold])
-    note = "; ".join(
-        part
-        for part in (f"time counts as up when ≥ {threshold * 100:g}% of requests succeed", trust)
-        if part
-    )
-    return Judged(
-        est,
-        "mean over replications",
-        note,
-        f"incident minutes: {causes}" if causes else "",
-        untrusted=_untrusted(values, trust),
-        values=values,
-    )
-
-
-def _full_outage(context: _Context, key: str, _targets: Targets) -> Judged:
-    result = context.result
-    rows = _availability_rows(result, key)
-    per_year = rows["full_outage_min"] / (rows["horizon_h"] * 60.0 / MINUTES_PER_YEAR)
-    values = _per_replication(per_year, context.replications, math.nan)
-    est, note = _mean_estimate(context, values, "min/year", 0.0)
-    incidents = _incidents_of(result, key)
-    causes = _minutes_by_cause(incidents[incidents["min_success_fraction"] <= 0.0])
-    return Judged(
-        est,
-        "mean over replications",
-        note,
-        f"full-outage incidents: {causes}" if causes else "",
-        untrusted=_untrusted(values, note),
-        values=values,
-    )
-
-
-def _ordinal(q: float) -> str:
-    value = q * 100
-    text = f"{value:g}"
-    suffix = "th"
-    if value == int(value) and int(value) % 100 not in (11, 12, 13):
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(int(value) % 10, "th")
-    return f"{text}{suffix} percentile"
-
-
-def quantile_interval(
-    values: np.ndarray, q: float, confidence: float
-) -> tuple[float, float, float]:
-    """Distribution-free interval for the ``q`` quantile of independent ``values``.
-
-    The order statistics x₍ₗ₎ ≤ x₍ᵤ₎ with ranks from the Binomial(N, q)
-    distribution of the number of values below the quantile (Conover,
-    *Practical Nonparametric Statistics*, §3.2): exact whatever the
-    distribution. A bound whose rank falls outside 1 … N is not estimable
-    from N values (−∞ or +∞).
-
-    Returns:
-        ``(point, low, high)``: the sample quantile and the interval.
-    """
-    data = np.sort(np.asarray(values, dtype=float))
-    n = data.size
-    point = float(np.quantile(data, q, method="inverted_cdf"))
-    alpha = 1.0 - confidence
-    low_rank = int(stats.binom.ppf(alpha / 2.0, n, q))  # P(B ≤ l − 1) ≤ α/2 → x₍ₗ₎
-    high_rank = int(stats.binom.ppf(1.0 - alpha / 2.0, n, q)) + 1  # P(B ≤ u − 1) ≥ 1 − α/2
-    low = float(data[low_rank - 1]) if low_rank >= 1 else -math.inf
-    high = float(data[high_rank - 1]) if high_rank <= n else math.inf
-    return point, low, high
-
-
-def incidents_to_bound(q: float, confidence: float) -> int:
-    """Fewest incidents for which the ``q`` quantile has a finite upper bound."""
-    return math.ceil(math.log((1.0 - confidence) / 2.0) / math.log(q)) if q < 1 else 1_000_000
-
-
-def _rto(context: _Context, key: str, targets: Targets) -> Judged:
-    result = context.result
-    incidents = _incidents_of(result, key)
-    q, severity = targets.rto_quantile, targets.rto_severity
-    counted = incidents[
-        ~planned(incidents) & (incidents["min_success_fraction"] < severity - 1e-12)
-    ]
-    n_rep = len(context.replications)
-    durations = counted["duration_min"].to_numpy(float)
-    which = (
-        f"{_ordinal(q)} of {count_noun(len(durations), 'unplanned incident')} "
-        f"below {severity:.0%} success"
-    )
-    rto_min = _threshold("rto", targets.rto or 0.0)
-    if durations.size == 0:
-        est = Estimate(0.0, 0.0, 0.0, 0.0, n_rep, 0.0, 0.0, 0.0, context.level)
-        note = (
-            f"no unplanned incident below {severity:.0%} success in {n_rep} replications: "
-            "nothing to recover from (the interval bounds nothing)"
-        )
-        return Judged(est, which, note, quantile=q, values=np.zeros(n_rep))
-    point, low, high = quantile_interval(durations, q, context.level)
-    p5, p50, p95 = (float(v) for v in np.quantile(durations, [0.05, 0.5, 0.95]))
-    est = Estimate(point, max(low, 0.0), high, math.nan, n_rep, p5, p50, p95, context.level)
-    within = float(np.mean(durations <= rto_min))
-    note = f"{within:.1%} of them recover within the RTO"
-    slow = counted[counted["duration_min"] > rto_min]
-    causes = _minutes_by_cause(slow)
-    settle, settle_note = None, ""
-    if not math.isfinite(high):
-        needed = incidents_to_bound(q, context.level)
-        per_replication = durations.size / n_rep
-        settle = math.ceil(needed / per_replication)
-        settle_note = (
-            f"{durations.size} incidents give no upper bound on the {_ordinal(q)}: "
-            f"{needed} are needed, about {settle} replications at this incident rate"
-        )
-    return Judged(
-        est,
-        which,
-        note,
-        f"incidents beyond the RTO: {causes}" if causes else "",
-        settle,
-        settle_note,
-        quantile=q,
-        values=_replication_quantiles(counted, q, context.replications),
-    )
-
-
-def _replication_quantiles(incidents: pd.DataFrame, q: float, replications: pd.Index) -> np.ndarray:
-    """Each replication's ``q`` quantile of its incidents' durations (0 without any)."""
-    per = incidents.groupby("replication")["duration_min"].quantile(q, interpolation="higher")
-    return _per_replication(per, replications, 0.0)
-
-
-def _planned_downtime(context: _Context, key: str, _targets: Targets) -> Judged:
-    result = context.result
-    incidents = _incidents_of(result, key)
-    rows = _availability_rows(result, key)
-    years = rows["horizon_h"] * 60.0 / MINUTES_PER_YEAR
-    maintenance = incidents[planned(incidents)]
-    minutes = maintenance.groupby("replication")["duration_min"].sum()
-    per_year = minutes.reindex(rows.index, fill_value=0.0) / years
-    values = _per_replication(per_year, context.replications, math.nan)
-    est, note = _mean_estimate(context, values, "min/year", 0.0)
-    causes = _minutes_by_cause(maintenance)
-    return Judged(
-        est,
-        f"mean over replications ({', '.join(sorted(PLANNED_CAUSES))})",
-        note,
-        f"planned incidents: {causes}" if causes else "",
-        untrusted=_untrusted(values, note),
-        values=values,
-    )
-
-
-def _rpo(context: _Context, key: str, targets: Targets) -> Judged:
-    incidents = _incidents_of(context.result, key)
-    worst = incidents.groupby("replication")["rpo_min"].max()
-    values = _per_replication(worst, context.replications, 0.0)
-    est, trust = _mean_estimate(context, values, "min", 0.0)
-    rpo_min = _threshold("rpo", targets.rpo or 0.0)
-    losing = incidents[incidents["rpo_min"] > 0]
-    if losing.empty:
-        note = "no incident lost data"
-    else:
-        longer = int((losing["rpo_min"] > rpo_min).sum())
-        note = f"{count_noun(len(losing), 'incident')} lost data, {longer} beyond the RPO"
-    causes = format_causes(losing.groupby("cause")["rpo_min"].sum())
-    return Judged(
-        est,
-        "mean over replications of the largest window",
-        "; ".join(p for p in (note, trust if not losing.empty else "") if p),
-        f"data-losing incidents: {causes}" if causes else "",
-        untrusted=_untrusted(values, trust),
-        values=values,
-    )
-
-
-def _cost_rows(result: ResultTables, key: str) -> tuple[pd.DataFrame, str]:
-    frame = result.monthly_cost
-    if key in result.scenario.environments:
-        return frame[frame["environment"] == key], f"environment {key}"
-    return frame[frame["account"] == key], f"account {key} (all its costs)"
-
-
-def _month_totals(result: ResultTables, key: str, replications: pd.Index) -> pd.DataFrame:
-    """USD per replication (rows) × month (columns), partial months scaled to 730 h."""
-    rows, _scope = _cost_rows(result, key)
-    table = rows.pivot_table(index="replication", columns="month", values="usd", aggfunc="sum")
-    table = table.reindex(replications).fillna(0.0)
-    horizon_h = result.scenario.horizon
-    for month in table.columns:
-        covered_h = min(HOURS_PER_MONTH, horizon_h - (int(month) - 1) * HOURS_PER_MONTH)
-        if covered_h < HOURS_PER_MONTH - 1e-9:
-            table[month] = table[month] * (HOURS_PER_MONTH / covered_h)
-    return table
-
-
-def _monthly_cost(context: _Context, key: str, targets: Targets) -> Judged:
-    result = context.result
-    rows, scope = _cost_rows(result, key)
-    if rows.empty:
-        raise InnovateSimError(f"targets.{key}.monthly_cost_usd: no cost rows for {scope}")
-    table = _month_totals(result, key, context.replications)
-    choice = targets.cost_month
-    means = table.mean(axis=0)
-    if choice == "mean":
-        values = table.mean(axis=1).to_numpy(float)
-        judged = f"mean of months 1–{int(table.columns.max())}"
-        months = [int(m) for m in table.columns]
-    else:
-        if choice == "worst":
-            month = int(table.columns[int(means.to_numpy().argmax())])
-            judged = f"month {month} (the costliest of {len(means)})"
-        elif choice == "last":
-            month = int(table.columns.max())
-            judged = f"month {month} (the last)"
-        else:
-            assert isinstance(choice, int)
-            month = choice
-            judged = f"month {month}"
-        values = table[month].to_numpy(float)
-        months = [month]
-    est, _ = _mean_estimate(context, values, "USD/month", None)
-    note = scope
-    covered_h = result.scenario.horizon - (max(months) - 1) * HOURS_PER_MONTH
-    if choice != "mean" and covered_h < HOURS_PER_MONTH - 1e-9:
-        note += f"; month {months[0]} is partial ({covered_h:g} of 730 h, scaled to 730 h)"
-    services = rows[rows["month"].isin(months)].groupby("service")["usd"].sum()
-    month_judged = None if choice == "mean" else months[0]
-    return Judged(
-        est, judged, note, f"cost: {format_causes(services)}", month=month_judged, values=values
-    )
-
-
-def _cost_per_million(context: _Context, key: str, _targets: Targets) -> Judged:
-    result = context.result
-    replications = context.replications
-    rows, scope = _cost_rows(result, key)
-    totals = rows.groupby("replication")["usd"].sum().reindex(replications, fill_value=0.0)
-    envs = _environments_of(result.scenario, key)
-    availability = result.availability
-    demand = (
-        availability[availability["environment"].isin(envs)]
-        .groupby("replication")["demand_requests"]
-        .sum()
-        .reindex(replications, fill_value=0.0)
-    )
-    if (demand <= 0).any():
-        raise InnovateSimError(
-            f"targets.{key}.cost_per_million_requests_usd: {scope} has no demanded requests"
-        )
-    values = (totals / (demand / 1e6)).to_numpy(float)
-    est, _ = _mean_estimate(context, values, "USD", None)
-    causes = format_causes(rows.groupby("service")["usd"].sum())
-    return Judged(
-        est, "mean over replications of the horizon", scope, f"cost: {causes}", values=values
-    )
-
-
-_STATISTICS: dict[str, Callable[[_Context, str, Targets], Judged]] = {
-    "request_availability": _request_availability,
-    "time_availability": _time_availability,
-    "full_outage_minutes_per_year": _full_outage,
-    "rto": _rto,
-    "planned_downtime_min_per_year": _planned_downtime,
-    "rpo": _rpo,
-    "monthly_cost_usd": _monthly_cost,
-    "cost_per_million_requests_usd": _cost_per_million,
-}
 
 
 # -- the outcome ----------------------------------------------------------------------------------

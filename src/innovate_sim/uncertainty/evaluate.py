@@ -107,9 +107,10 @@ def outputs_of(scenario: Scenario) -> list[Output]:
             forecast = _TARGET_FORECAST.get(name)
             on_forecast = forecast is not None and scope in scenario.environments
             key = f"{scope}.{forecast}" if on_forecast else f"{scope}.{name}"
+            label = _target_label(name, label_of.get(forecast or ""), kind.statistic, targets)
             found[key] = Output(
                 key,
-                f"{scope} {_target_label(name, label_of.get(forecast or ''), kind.statistic, targets)}",
+                f"{scope} {label}",
                 kind.unit,
                 name,
                 scope,
