@@ -204,6 +204,10 @@ def test_a_region_without_a_catalog_says_how_to_get_one(tmp_path: Path) -> None:
     [
         ('"FormatVersion","v1.0"\n"OfferCode","AmazonEC2"\n', 'no header row starting with "SKU"'),
         ('"SKU","OfferTermCode"\n"A","B"\n', r"header lacks columns \['currency'"),
+        (
+            "OfferCode,AWSComputeSavingsPlan\nSKU,RateCode,Unit,EffectiveDate,DiscountedRate,Currency\n",
+            "AWSComputeSavingsPlan is a Savings Plans offer",
+        ),
         ('{"offerCode": "AmazonRDS", "products": {"A": {"attributes": {}}', "ends too early"),
         ('{"terms": {}}', "'terms' before 'products'"),
         ("\x00\x01binary", "neither a CSV nor a JSON offer file"),
