@@ -20,6 +20,7 @@ from innovate_sim.errors import InnovateSimError, ScenarioError
 from innovate_sim.pricing import load_catalog
 from innovate_sim.pricing.offer_files import OfferFileError, read_offer_file
 from innovate_sim.pricing.offer_import import import_offer_files
+from innovate_sim.pricing.offer_rules import match_row
 from innovate_sim.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,23 @@ def test_tiers_terms_currencies_and_distractors(imported: tuple[Path, object]) -
     assert written["ELB/Application Load Balancer"] == 0.0225  # not the Outposts row
     assert written["WAF/requests"] == pytest.approx(0.60)  # per request x 1e6
     assert written["S3/Standard PUT, COPY, POST, LIST requests"] == pytest.approx(0.005)
+    # first tiers, whatever the order of the rows: not the 10K+ metrics, the 26th+ zone, 1B+ queries
+    assert written["CloudWatch/custom metrics (first 10K)"] == pytest.approx(0.30)
+    assert written["Route53/hosted zone"] == pytest.approx(0.50)
+    assert written["Route53/standard queries (first 1B)"] == pytest.approx(0.40)  # per query x 1e6
+    assert written["CloudWatch/alarm (standard resolution)"] == pytest.approx(0.10)  # not high-res
+    assert written["Backup/AWS Backup RDS snapshot storage"] == pytest.approx(0.095)
+
+
+def test_a_global_usage_type_is_not_read_as_prefixed() -> None:
+    """Route 53's ``DNS-Queries`` looks like a region prefix ``DNS-`` on ``Queries``."""
+    _, rows = read_offer_file(OFFERS / "AmazonRoute53-global.csv")
+    targets = {
+        (r.begin_range, r.attributes["usagetype"]): match_row("AmazonRoute53", r) for r in rows
+    }
+    first_billion = targets[(0.0, "DNS-Queries")]
+    assert first_billion is not None and first_billion.sku == "standard queries (first 1B)"
+    assert targets[(1e9, "DNS-Queries")] is None and targets[(25.0, "HostedZone")] is None
 
 
 def test_imported_prices_equal_the_bundled_ones(imported: tuple[Path, object]) -> None:
@@ -108,13 +126,6 @@ def test_prod_priced_from_the_import_equals_the_bundled_bill(imported: tuple[Pat
     out, _ = imported
     prod = load_scenario(ROOT / "scenarios" / "prod.yaml")
     data = prod.model_dump(mode="json", exclude={"extends"})
-    # The offer files of KMS, AWS Backup, Route 53 and CloudWatch alarms are not mapped by
-    # the importer yet (its report lists their keys as missing): compare without those lines.
-    env = data["environments"]["prod"]
-    for block in ("encryption", "monitoring", "dns"):
-        env.pop(block, None)
-    env["database"]["backups"].pop("aws_backup", None)
-    prod = scenario_from_dict(data)
     data["pricing"]["catalog"] = str(out)
     ours, theirs = estimate_cost(scenario_from_dict(data)), estimate_cost(prod)
     assert [(c.resource, c.component, round(c.monthly_usd, 6)) for c in ours.components] == [
@@ -159,19 +170,16 @@ def test_a_second_region_prices_prod(tmp_path: Path) -> None:
         f"extends: {ROOT / 'scenarios/prod.yaml'}\nregion: eu-west-1\n"
         "pricing: {catalog: catalog}\n"
     )
-    # KMS, Backup, Route 53 and CloudWatch alarm offers are not mapped yet: the bill says
-    # which price is missing, at its line, and how to supply it
-    missing = cli("cost", str(scenario))
-    assert missing.returncode == 2
-    assert "no price for Backup/" in missing.stderr and "pricing.overrides" in missing.stderr
-    scenario.write_text(
-        scenario.read_text()
-        + "environments:\n  prod:\n    encryption: null\n    monitoring: null\n"
-        "    dns: null\n    database: {backups: {aws_backup: null}}\n"
-    )
     bill = cli("cost", str(scenario))
     assert bill.returncode == 0, bill.stderr
     assert "prices aws-eu-west-1@2026-09-01" in bill.stdout
+    # without the AWS Backup offer, the bill says which price is missing, at its line
+    no_backup = [f for f in files if not f.name.startswith("AWSBackup")]
+    assert cli("prices", "import", *map(str, no_backup), "--region", "eu-west-1",
+               "--out", str(catalog)).returncode == 0  # fmt: skip
+    missing = cli("cost", str(scenario))
+    assert missing.returncode == 2
+    assert "no price for Backup/" in missing.stderr and "pricing.overrides" in missing.stderr
     assert cli("prices", "--region", "eu-west-1", "--catalog", str(catalog)).returncode == 0
     # nothing of eu-west-1 in a us-east-1 import: a clear error, not an empty catalog
     with pytest.raises(InnovateSimError, match="no on-demand USD price of eu-west-1"):
@@ -196,6 +204,10 @@ def test_a_region_without_a_catalog_says_how_to_get_one(tmp_path: Path) -> None:
     [
         ('"FormatVersion","v1.0"\n"OfferCode","AmazonEC2"\n', 'no header row starting with "SKU"'),
         ('"SKU","OfferTermCode"\n"A","B"\n', r"header lacks columns \['currency'"),
+        (
+            "OfferCode,AWSComputeSavingsPlan\nSKU,RateCode,Unit,EffectiveDate,DiscountedRate,Currency\n",
+            "AWSComputeSavingsPlan is a Savings Plans offer",
+        ),
         ('{"offerCode": "AmazonRDS", "products": {"A": {"attributes": {}}', "ends too early"),
         ('{"terms": {}}', "'terms' before 'products'"),
         ("\x00\x01binary", "neither a CSV nor a JSON offer file"),

@@ -197,7 +197,13 @@ def _csv_rows(handle: IO[str], meta: OfferFile, keep: Keep) -> Iterator[OfferRow
         raise OfferFileError(f'{meta.path}: no header row starting with "SKU" after the preamble')
     missing = sorted(_TERM_COLUMNS - set(header))
     if missing:
-        raise OfferFileError(f"{meta.path}:{reader.line_num}: header lacks columns {missing}")
+        hint = (
+            f"; {meta.offer_code} is a Savings Plans offer (discounted rates, no list "
+            "prices): give the service offer files (AmazonEC2, AmazonRDS …)"
+            if "discountedrate" in header
+            else ""
+        )
+        raise OfferFileError(f"{meta.path}:{reader.line_num}: header lacks columns {missing}{hint}")
     for record in reader:
         if not record:
             continue

@@ -34,7 +34,13 @@ from pathlib import Path
 from innovate_sim.pricing import _loader
 from innovate_sim.pricing.instances import InstanceSpec
 from innovate_sim.pricing.offer_files import OfferRow, read_offer_file
-from innovate_sim.pricing.offer_rules import LOCATIONS, Target, is_relevant, match_row
+from innovate_sim.pricing.offer_rules import (
+    GLOBAL_LOCATION,
+    LOCATIONS,
+    Target,
+    is_relevant,
+    match_row,
+)
 
 __all__ = ["ImportReport", "import_offer_files"]
 
@@ -76,7 +82,8 @@ def _in_region(region: str) -> Callable[[Mapping[str, str]], bool]:
         if code:
             here = code == region
         else:
-            here = location is None or attributes.get("location", location) == location
+            at = attributes.get("location", location)
+            here = location is None or at in (location, GLOBAL_LOCATION)
         return here and is_relevant(attributes)
 
     return keep
@@ -92,7 +99,8 @@ def import_offer_files(paths: Iterable[str | Path], region: str, out: str | Path
 
     Raises:
         OfferFileError: a file breaks the documented layout.
-        InnovateSimError: nothing at all could be priced for the region.
+        InnovateSimError: nothing of the region could be priced (global prices alone,
+            such as Route 53's, do not make a catalog).
     """
     from innovate_sim.errors import InnovateSimError
 
@@ -109,7 +117,7 @@ def import_offer_files(paths: Iterable[str | Path], region: str, out: str | Path
             f"{path}: {meta.format}, {meta.offer_code or 'unknown offer'} {meta.version}, "
             f"published {meta.publication_date or '?'}; {meta.rows:,} price dimensions of {region}"
         )
-    if not rows:
+    if all(row.attributes.get("location") == GLOBAL_LOCATION for _, row, _ in rows.values()):
         raise InnovateSimError(
             f"no on-demand USD price of {region} in {', '.join(map(str, paths))}; check the "
             "region (--region) and that these are AWS Price List offer files"

@@ -7,7 +7,8 @@ names the catalog key, the catalog unit and the factor from AWS's unit (a WAF
 price per request becomes a price per million requests). Linux on-demand
 shared-tenancy EC2 instances and RDS for PostgreSQL Single-AZ/Multi-AZ instances
 are matched by attributes; everything else by usage type, tiered prices by
-their begin range.
+their begin range. Route 53 is a global offer: its products carry the location
+``Global`` and are read for every region.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from dataclasses import dataclass
 
 from innovate_sim.pricing.offer_files import OfferRow
 
-__all__ = ["LOCATIONS", "Target", "is_relevant", "match_row", "usage_type"]
+__all__ = ["GLOBAL_LOCATION", "LOCATIONS", "Target", "is_relevant", "match_row", "usage_type"]
 
 _USAGE_PREFIX = re.compile(r"^(?:[A-Z]{2,4}[0-9]?|[a-z]{2}-[a-z]+-[0-9])-(?=[A-Z])")
+
+#: The ``Location`` of global offers' products (Route 53): priced alike in every region.
+GLOBAL_LOCATION = "Global"
 
 #: ``Location`` names of common regions, for offer files whose rows carry no region code.
 LOCATIONS = {
@@ -55,6 +59,15 @@ def usage_type(attributes: Mapping[str, str]) -> str:
     return _USAGE_PREFIX.sub("", attributes.get("usagetype", ""))
 
 
+def _usage_types(attributes: Mapping[str, str]) -> tuple[str, str]:
+    """The ``usagetype`` as written, then without a region prefix.
+
+    A global offer's usage types have no prefix, and some begin like one
+    (Route 53's ``DNS-Queries``), so the written form is looked up first.
+    """
+    return attributes.get("usagetype", ""), usage_type(attributes)
+
+
 def _ec2_instance(a: Mapping[str, str]) -> Target | None:
     linux = (
         a.get("productfamily") == "Compute Instance"
@@ -81,17 +94,30 @@ def _rds_instance(a: Mapping[str, str]) -> Target | None:
 
 
 def _tiered(
-    tiers: Mapping[float, str], service: str, unit: str
+    tiers: Mapping[float, str],
+    service: str,
+    unit: str,
+    scale: float = 1.0,
+    free_up_to: float = 100,
 ) -> Callable[[OfferRow], Target | None]:
+    """Tiers by begin range; the first tier may begin after a free allowance ≤ ``free_up_to``."""
+
     def pick(row: OfferRow) -> Target | None:
         for begin, sku in tiers.items():
             if row.begin_range == begin or (
-                begin == 0 and row.begin_range <= 100 and row.price > 0
+                begin == 0 and row.begin_range <= free_up_to and row.price > 0
             ):
-                return Target(service, sku, unit)
+                return Target(service, sku, unit, scale)
         return None
 
     return pick
+
+
+def _standard_alarm(row: OfferRow) -> Target | None:
+    """A standard-resolution metric alarm (high-resolution alarms carry ``alarmType``)."""
+    if row.attributes.get("alarmtype", "Standard") != "Standard":
+        return None
+    return Target("CloudWatch", "alarm (standard resolution)", "alarm-month")
 
 
 #: (offer code or "*", usage type without prefix) → the catalog target of its dimension.
@@ -172,6 +198,16 @@ _BY_USAGE: dict[tuple[str, str], Target | Callable[[OfferRow], Target | None]] =
     ("AmazonS3", "Requests-Tier2"): Target(
         "S3", "Standard GET, SELECT and all other requests", "1k requests", scale=1e3
     ),
+    ("AmazonCloudWatch", "CW:MetricMonitorUsage"): _tiered(
+        {0: "custom metrics (first 10K)"}, "CloudWatch", "metric-month"
+    ),
+    ("AmazonCloudWatch", "CW:AlarmMonitorUsage"): _standard_alarm,
+    ("AmazonRoute53", "HostedZone"): _tiered(  # the 26th zone on is a cheaper tier
+        {0: "hosted zone"}, "Route53", "month", free_up_to=0
+    ),
+    ("AmazonRoute53", "DNS-Queries"): _tiered(
+        {0: "standard queries (first 1B)"}, "Route53", "1M queries", scale=1e6
+    ),
     ("awskms", "KMS-Keys"): Target("KMS", "customer managed key", "month"),
     ("awskms", "KMS-Requests"): Target("KMS", "symmetric requests", "10k requests", scale=1e4),
     ("AWSBackup", "WarmStorage-ByteHrs-RDS"): Target(
@@ -189,7 +225,7 @@ def match_row(offer_code: str, row: OfferRow) -> Target | None:
         if found is not None:
             return found
     code = attributes.get("servicecode", offer_code)
-    usage = usage_type(attributes)
+    written, usage = _usage_types(attributes)
     if (
         code == "AWSELB"
         and usage == "LCUUsage"
@@ -198,7 +234,11 @@ def match_row(offer_code: str, row: OfferRow) -> Target | None:
         return _NETWORK_LB_LCU
     if code == "AWSELB" and "Application" not in attributes.get("productfamily", "Application"):
         return None
-    by_usage = _BY_USAGE.get((code, usage)) or _BY_USAGE.get(("*", usage))
+    by_usage = (
+        _BY_USAGE.get((code, written))
+        or _BY_USAGE.get((code, usage))
+        or _BY_USAGE.get(("*", usage))
+    )
     if isinstance(by_usage, Target) or by_usage is None:
         return by_usage
     return by_usage(row)
@@ -212,7 +252,7 @@ def is_relevant(attributes: Mapping[str, str]) -> bool:
     """
     if _ec2_instance(attributes) is not None or _rds_instance(attributes) is not None:
         return True
-    return usage_type(attributes) in _RULE_USAGES
+    return not _RULE_USAGES.isdisjoint(_usage_types(attributes))
 
 
 _RULE_USAGES = frozenset(usage for _, usage in _BY_USAGE) | {"LCUUsage"}
