@@ -109,7 +109,9 @@ def test_sensitivity_json_lists_every_input_per_metric(
 
 def test_flip_point_is_where_the_statistic_crosses_the_target(tmp_path: Path) -> None:
     scenario = isim.load_scenario(UNCERTAIN)
-    result = isim.sensitivity(scenario, replications=1, samples=4, seed=2, flip_inputs=1)
+    result = isim.sensitivity(
+        scenario, replications=1, samples=4, seed=2, flip_inputs=1, flip_replications=1
+    )
     rows = result.flips[result.flips["target"] == "prod.rto"]
     for row in rows.itertuples():
         for value in row.flip_values:
@@ -135,3 +137,31 @@ def test_scenario_without_uncertainty_is_a_located_error(
     status = main(["sensitivity", str(plain), "--no-defaults"])
     assert status == 2
     assert "no uncertain inputs" in capsys.readouterr().err
+
+
+def test_flip_searches_judge_the_central_values_as_check_does() -> None:
+    """By default a flip search runs check's replications: its central verdict is check's."""
+    from innovate_sim.targets import check_targets
+
+    scenario = isim.load_scenario(UNCERTAIN)
+    result = isim.sensitivity(scenario, replications=1, samples=4, seed=2, flip_inputs=1)
+    assert result.settings["flip_replications_per_point"] == scenario.replications
+    plain = check_targets(isim.simulate(scenario, seed=2)).rows
+    verdicts = {f"{row.scope}.{row.target}": row.verdict for row in plain.itertuples()}
+    assert not result.flips.empty
+    for row in result.flips.itertuples():
+        # check can also say "uncertain"; a flip search compares the point estimate
+        if verdicts[row.target] != "uncertain":
+            assert row.verdict_at_central == verdicts[row.target], row.target
+
+
+def test_an_input_that_moves_nothing_is_reported_as_not_measured(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The NAT Gateway rate of a VPC without NAT Gateways changes no output at any point."""
+    status = main(
+        ["sensitivity", str(UNCERTAIN), "--samples", "4", "-n", "1", "--no-flips", "--seed", "2"]
+    )
+    assert status == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "not measured: failures.nat_gateway.rate changed no output" in printed

@@ -46,6 +46,14 @@ def sensitivity(
     flips: Annotated[
         bool, typer.Option("--flips/--no-flips", help="Search each target's flip points.")
     ] = True,
+    flip_replications: Annotated[
+        int | None,
+        typer.Option(
+            "--flip-replications",
+            help="Replications per point of the flip searches (default: the scenario's, "
+            "so the central verdict is check's).",
+        ),
+    ] = None,
     seed: Seed = None,
     workers: Workers = 1,
     output_format: Annotated[
@@ -73,6 +81,7 @@ def sensitivity(
             trajectories=trajectories,
             max_sobol=max_sobol,
             flips=flips,
+            flip_replications=flip_replications,
             defaults=defaults,
             seed=seed,
             workers=workers,
@@ -98,6 +107,13 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
         f"{settings['replications_per_point']} replications, seed {settings['seed']} "
         f"(common random numbers); {result.wall_time_s:.1f} s"
     )
+    if result.unexercised:
+        console.print(
+            f"[yellow]not measured:[/] {', '.join(result.unexercised)} changed no output at any "
+            f"point: with common random numbers the event they shape did not occur in "
+            f"{settings['replications_per_point']} replications (raise -n to measure them); "
+            "their zeros below are not evidence of no influence"
+        )
     level = f"{settings['confidence_level'] * 100:g}% CI"
     for output in result.outputs:
         table = Table(title=f"{output.label} ({output.unit}): top inputs")
@@ -115,7 +131,10 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
         console.print(table)
     if result.flips.empty:
         return
-    table = Table(title="What you must believe (others at central values, same seeds)")
+    table = Table(
+        title="What you must believe (others at central values, same seeds, "
+        f"{settings['flip_replications_per_point']} replications per point)"
+    )
     for column in ("target", "input", "central", "verdict", "flips at", "so you must believe"):
         table.add_column(column)
     for row in iter_rows(result.flips):

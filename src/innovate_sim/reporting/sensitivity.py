@@ -55,6 +55,18 @@ def sensitivity_blocks(result: Any, top: int = 5) -> list[Block]:
             + f"; intervals are {settings['confidence_level'] * 100:g}% bootstrap intervals; "
             f"{result.wall_time_s:.0f} s."
         ),
+        *(
+            [
+                Paragraph(
+                    f"Not measured: {', '.join(result.unexercised)} changed no output at any "
+                    "point — with common random numbers the event they shape did not occur in "
+                    "the replications run; their zeros are not evidence of no influence.",
+                    "note",
+                )
+            ]
+            if result.unexercised
+            else []
+        ),
         Items(
             [
                 f"{item.name}: {item.distribution.form} "
@@ -102,8 +114,9 @@ def believe_blocks(result: Any) -> list[Block]:
     blocks.append(
         Paragraph(
             "Each influential input swept across its range with the others at their central "
-            "values and the same seeds; the verdict compares the mean of the target's statistic "
-            "with the threshold."
+            f"values and the same seeds, {result.settings['flip_replications_per_point']} "
+            "replications per point; the verdict compares the target's statistic, as check "
+            "computes it, with the threshold."
         )
     )
     rows = [

@@ -63,6 +63,21 @@ class SensitivityResult:
     evaluations: int = 0
     wall_time_s: float = 0.0
 
+    @property
+    def unexercised(self) -> list[str]:
+        """Inputs that changed no output at any point of the design.
+
+        With common random numbers this usually means the event an input shapes
+        never happened in the replications run (an AZ outage's duration when no
+        AZ failed), not that it cannot matter: more replications measure it.
+        """
+        moved: set[str] = set()
+        if not self.screening.empty:
+            moved |= set(self.screening.loc[self.screening["mu_star"] > 0, "input"])
+        analysed = self.indices[~self.indices["screened_out"].astype(bool)]
+        moved |= set(analysed.loc[(analysed["ST"] != 0) | (analysed["S1"] != 0), "input"])
+        return [item.name for item in self.inputs if item.name not in moved]
+
     def ranking(self, output: str, top: int | None = None) -> pd.DataFrame:
         """The inputs ordered by total index for ``output`` (a key such as ``prod.rto_min``)."""
         rows = self.indices[self.indices["output"] == output]
@@ -111,6 +126,7 @@ class SensitivityResult:
             "evaluations": self.evaluations,
             "wall_time_s": self.wall_time_s,
             "metrics": metrics,
+            "unexercised_inputs": self.unexercised,
             "what_you_must_believe": flips,
         }
 
@@ -182,6 +198,7 @@ def sensitivity(
     flips: bool = True,
     flip_points_per_input: int = 6,
     flip_inputs: int = 3,
+    flip_replications: int | None = None,
     defaults: bool = True,
     seed: int | None = None,
     confidence: float | None = None,
@@ -202,6 +219,9 @@ def sensitivity(
         flips: search each target's flip points along its influential inputs.
         flip_points_per_input: grid points of each flip search.
         flip_inputs: inputs searched per target (most influential first).
+        flip_replications: replications per point of the flip searches (default:
+            the scenario's, so the verdict at the central values is the one
+            ``check`` gives with the same seed).
         defaults: also treat the ranges of the package defaults the scenario relies
             on as uncertain inputs (``defaults.yaml`` ``uncertainty:``).
         seed: experiment seed (default: the scenario's); also seeds the designs.
@@ -262,7 +282,17 @@ def sensitivity(
     if flips and targets:
         step["name"] = "flip points"
         ranked = _ranked_for_flips(indices, targets, flip_inputs)
-        flipped = flip_points(inputs, targets, ranked, runs, points=flip_points_per_input)
+        judging_runs = ScenarioRuns(
+            scenario,
+            inputs,
+            seed=seed,
+            replications=flip_replications or scenario.replications,
+            workers=workers,
+            executor=executor,
+            progress=report,
+        )
+        flipped = flip_points(inputs, targets, ranked, judging_runs, points=flip_points_per_input)
+        runs.points += judging_runs.points
     return SensitivityResult(
         scenario=scenario,
         inputs=inputs,
@@ -273,6 +303,9 @@ def sensitivity(
         settings={
             "seed": seed,
             "replications_per_point": replications,
+            "flip_replications_per_point": (flip_replications or scenario.replications)
+            if flips and targets
+            else 0,
             "sobol_base_samples": samples,
             "morris_trajectories": trajectories if screen else 0,
             "sobol_inputs": chosen,
