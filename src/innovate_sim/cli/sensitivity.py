@@ -110,9 +110,10 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
     if result.unexercised:
         console.print(
             f"[yellow]not measured:[/] {', '.join(result.unexercised)} changed no output at any "
-            f"point: with common random numbers the event they shape did not occur in "
-            f"{settings['replications_per_point']} replications (raise -n to measure them); "
-            "their zeros below are not evidence of no influence"
+            "point: either the event they shape never occurred in the "
+            f"{settings['replications_per_point']} replications per point (common random "
+            "numbers; raise -n) or they have no effect in this architecture; their zeros below "
+            "do not tell which"
         )
     level = f"{settings['confidence_level'] * 100:g}% CI"
     for output in result.outputs:

@@ -59,8 +59,9 @@ def sensitivity_blocks(result: Any, top: int = 5) -> list[Block]:
             [
                 Paragraph(
                     f"Not measured: {', '.join(result.unexercised)} changed no output at any "
-                    "point — with common random numbers the event they shape did not occur in "
-                    "the replications run; their zeros are not evidence of no influence.",
+                    "point: either the event they shape never occurred in the replications run "
+                    "(common random numbers; more replications measure it) or they have no "
+                    "effect in this architecture; their zeros do not tell which.",
                     "note",
                 )
             ]

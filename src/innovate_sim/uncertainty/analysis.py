@@ -67,9 +67,10 @@ class SensitivityResult:
     def unexercised(self) -> list[str]:
         """Inputs that changed no output at any point of the design.
 
-        With common random numbers this usually means the event an input shapes
-        never happened in the replications run (an AZ outage's duration when no
-        AZ failed), not that it cannot matter: more replications measure it.
+        With common random numbers this means either that the event an input
+        shapes never happened in the replications run (an AZ outage's duration
+        when no AZ failed; more replications measure it) or that the input has no
+        effect in this architecture (a NAT Gateway rate without NAT Gateways).
         """
         moved: set[str] = set()
         if not self.screening.empty:
