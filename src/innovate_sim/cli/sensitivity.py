@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -103,9 +103,8 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
     settings = result.settings
     console.print(
         f"scenario {result.scenario.name}: {len(result.inputs)} uncertain inputs "
-        f"({from_defaults} from package default ranges); {result.evaluations} points × "
-        f"{settings['replications_per_point']} replications, seed {settings['seed']} "
-        f"(common random numbers); {result.wall_time_s:.1f} s"
+        f"({from_defaults} from package default ranges); {_design_text(settings)}, "
+        f"seed {settings['seed']} (common random numbers); {result.wall_time_s:.1f} s"
     )
     if result.unexercised:
         console.print(
@@ -148,6 +147,19 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
             row.belief,
         )
     console.print(table)
+
+
+def _design_text(settings: dict[str, Any]) -> str:
+    """``N points × R replications`` of the ranking, then the flip searches'."""
+    text = (
+        f"{settings['ranking_points']} points × {settings['replications_per_point']} replications"
+    )
+    if settings["flip_points"]:
+        text += (
+            f" + {settings['flip_points']} flip-search points × "
+            f"{settings['flip_replications_per_point']} replications"
+        )
+    return text
 
 
 def _save_sensitivity(result: SensitivityResult, out: Path) -> int:

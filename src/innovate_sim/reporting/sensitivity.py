@@ -43,9 +43,15 @@ def sensitivity_blocks(result: Any, top: int = 5) -> list[Block]:
     blocks: list[Block] = [
         Heading("Sensitivity to assumptions"),
         Paragraph(
-            f"{len(result.inputs)} uncertain inputs; {result.evaluations} model points of "
-            f"{settings['replications_per_point']} replications each, all with seed "
-            f"{settings['seed']} (common random numbers); Sobol' base sample "
+            f"{len(result.inputs)} uncertain inputs; {settings['ranking_points']} model points "
+            f"of {settings['replications_per_point']} replications each"
+            + (
+                f" and {settings['flip_points']} flip-search points of "
+                f"{settings['flip_replications_per_point']}"
+                if settings["flip_points"]
+                else ""
+            )
+            + f", all with seed {settings['seed']} (common random numbers); Sobol' base sample "
             f"{settings['sobol_base_samples']}"
             + (
                 f" after Morris screening ({settings['morris_trajectories']} trajectories)"

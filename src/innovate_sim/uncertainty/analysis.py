@@ -280,6 +280,7 @@ def sensitivity(
         )
     targets = [o for o in runs.outputs if o.target is not None]
     flipped = pd.DataFrame(columns=[*FLIP_COLUMNS, "flip_values"])
+    flip_evaluations = 0
     if flips and targets:
         step["name"] = "flip points"
         ranked = _ranked_for_flips(indices, targets, flip_inputs)
@@ -293,7 +294,7 @@ def sensitivity(
             progress=report,
         )
         flipped = flip_points(inputs, targets, ranked, judging_runs, points=flip_points_per_input)
-        runs.points += judging_runs.points
+        flip_evaluations = judging_runs.points
     return SensitivityResult(
         scenario=scenario,
         inputs=inputs,
@@ -307,12 +308,14 @@ def sensitivity(
             "flip_replications_per_point": (flip_replications or scenario.replications)
             if flips and targets
             else 0,
+            "ranking_points": runs.points,
+            "flip_points": flip_evaluations,
             "sobol_base_samples": samples,
             "morris_trajectories": trajectories if screen else 0,
             "sobol_inputs": chosen,
             "confidence_level": level,
             "defaults_ranges": defaults,
         },
-        evaluations=runs.points,
+        evaluations=runs.points + flip_evaluations,
         wall_time_s=time.perf_counter() - started,
     )
