@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable, Iterator
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -25,7 +26,10 @@ from innovate_sim.units import MINUTES_PER_YEAR
 if TYPE_CHECKING:
     from innovate_sim.experiments.judging import TargetReport
 
-__all__ = ["SimulationResult"]
+__all__ = ["PIECE_REPLICATIONS", "SimulationResult"]
+
+#: Replications per piece of a table written or digested piecewise (``SimulationResult.pieces``).
+PIECE_REPLICATIONS = 100
 
 COST_COLUMNS = [
     "replication",
@@ -188,8 +192,32 @@ class SimulationResult:
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Per replication × environment × month: demand, lost requests, error budget used."""
+        return self._monthly_of(self._ok)
+
+    def pieces(self, table: str) -> Iterator[pd.DataFrame]:
+        """``table`` (``"monthly"`` or ``"monthly_cost"``) in pieces of whole replications.
+
+        Concatenated, the pieces are the table; each holds at most
+        :data:`PIECE_REPLICATIONS` replications' rows, so writing or digesting
+        them one at a time keeps one piece in memory, not the table (unless
+        it was already built on request). An empty table is one empty piece.
+        """
+        if table in self.__dict__:
+            yield self.__dict__[table]
+            return
+        builders: dict[str, Callable[[list[ReplicationRecord]], pd.DataFrame]] = {
+            "monthly": self._monthly_of,
+            "monthly_cost": partial(monthly_cost_table, self.scenario),
+        }
+        build = builders[table]
+        ok = self._ok
+        for start in range(0, max(1, len(ok)), PIECE_REPLICATIONS):
+            yield build(ok[start : start + PIECE_REPLICATIONS])
+
+    def _monthly_of(self, records: list[ReplicationRecord]) -> pd.DataFrame:
+        """The :attr:`monthly` rows of ``records``."""
         rows = [
-            (o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly_rows()
+            (o.replication, e, m, d, lost) for o in records for e, m, d, lost in o.monthly_rows()
         ]
         frame = pd.DataFrame(
             rows,
