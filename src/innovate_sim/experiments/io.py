@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from innovate_sim.experiments.csv_text import csv_text
 from innovate_sim.experiments.result import SimulationResult
 
 __all__ = [
@@ -122,7 +123,7 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
 def _csv_parts(pieces: Iterable[pd.DataFrame]) -> Iterator[bytes]:
     """The CSV text of the pieces' concatenation (one header), piece by piece, UTF-8."""
     for index, piece in enumerate(pieces):
-        yield piece.to_csv(index=False, header=index == 0).encode("utf-8")
+        yield csv_text(piece, header=index == 0).encode("utf-8")
 
 
 def _verdicts(result: SimulationResult) -> dict[str, Any]:
