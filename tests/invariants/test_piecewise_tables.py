@@ -17,7 +17,7 @@ import yaml
 
 import innovate_sim as isim
 from innovate_sim.experiments import result as result_module
-from innovate_sim.experiments.cost_digest import digest_costs
+from innovate_sim.experiments.cost_digest import MonthlyCostDigest, digest_costs
 from innovate_sim.experiments.io import save_result
 
 TWO_OF_THREE = (
@@ -38,6 +38,12 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(result_module, "PIECE_REPLICATIONS", 2)
 
 
+def _assert_same_digest(a: MonthlyCostDigest, b: MonthlyCostDigest) -> None:
+    assert a.replications == b.replications
+    for name in ("totals", "by_service", "edges"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
 @pytest.mark.usefixtures("small_pieces")
 @pytest.mark.parametrize("table", ["monthly", "monthly_cost"])
 def test_the_pieces_are_the_table_and_its_file(
@@ -51,12 +57,14 @@ def test_the_pieces_are_the_table_and_its_file(
     save_result(fresh, tmp_path)
     assert (tmp_path / f"{table}.csv").read_text(encoding="utf-8") == whole.to_csv(index=False)
     assert table not in fresh.__dict__, "writing the file must not keep the whole table"
+    if table == "monthly_cost":  # the pass that wrote the file digested it for the report
+        _assert_same_digest(fresh.__dict__["monthly_cost_digest"], digest_costs(pieces))
 
 
 @pytest.mark.usefixtures("small_pieces")
 def test_the_cost_digest_is_what_the_whole_table_gives(result: isim.SimulationResult) -> None:
     fresh = isim.SimulationResult(result.scenario, result.seed, result.outcomes, 1.0)
-    digest = digest_costs(fresh.pieces("monthly_cost"))
+    digest = fresh.monthly_cost_digest
     costs = result.monthly_cost
     assert digest.replications == costs["replication"].nunique() == 5
     totals = costs.groupby(["month", "replication"])["usd"].sum().unstack("replication")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["MonthlyCostDigest", "digest_costs"]
+__all__ = ["Digester", "MonthlyCostDigest", "digest_costs"]
 
 _EDGE_KEYS = ["replication", "month", "account", "environment"]
 
@@ -61,25 +61,44 @@ def digest_costs(pieces: Iterable[pd.DataFrame]) -> MonthlyCostDigest:
             ``account``, ``environment``, ``service``, ``usd``) cut between
             replications; each replication's rows in one piece.
     """
-    totals: list[pd.DataFrame] = []
-    by_service: pd.DataFrame | None = None
-    edges: list[pd.DataFrame] = []
-    replications = 0
+    digester = Digester()
     for piece in pieces:
+        digester.add(piece)
+    return digester.digest()
+
+
+class Digester:
+    """Builds a :class:`MonthlyCostDigest` piece by piece (see :func:`digest_costs`)."""
+
+    def __init__(self) -> None:
+        self._totals: list[pd.DataFrame] = []
+        self._by_service: pd.DataFrame | None = None
+        self._edges: list[pd.DataFrame] = []
+        self._replications = 0
+
+    def add(self, piece: pd.DataFrame) -> None:
+        """Take in the rows of some replications (all of each replication's rows)."""
         if piece.empty:
-            continue
-        replications += piece["replication"].nunique()
-        totals.append(piece.groupby(["month", "replication"])["usd"].sum().unstack("replication"))
+            return
+        self._replications += piece["replication"].nunique()
+        totals = piece.groupby(["month", "replication"])["usd"].sum().unstack("replication")
+        self._totals.append(totals)
         sums = piece.groupby(["month", "service"])["usd"].sum().unstack("service")
-        by_service = sums if by_service is None else by_service.add(sums, fill_value=0.0)
+        by_service = self._by_service
+        self._by_service = sums if by_service is None else by_service.add(sums, fill_value=0.0)
         months = piece["month"]
         ends = piece[(months == months.min()) | (months == months.max())]
-        edges.append(ends.groupby(_EDGE_KEYS, as_index=False)["usd"].sum())
-    if by_service is None:
-        empty = pd.DataFrame()
-        return MonthlyCostDigest(0, empty, empty, pd.DataFrame(columns=[*_EDGE_KEYS, "usd"]))
-    month_totals = pd.concat(totals, axis=1).sort_index().fillna(0.0)
-    edge_rows = pd.concat(edges, ignore_index=True)
-    first, last = edge_rows["month"].min(), edge_rows["month"].max()
-    edge_rows = edge_rows[edge_rows["month"].isin([first, last])].reset_index(drop=True)
-    return MonthlyCostDigest(replications, month_totals, by_service.sort_index(), edge_rows)
+        self._edges.append(ends.groupby(_EDGE_KEYS, as_index=False)["usd"].sum())
+
+    def digest(self) -> MonthlyCostDigest:
+        """The digest of every piece added so far."""
+        if self._by_service is None:
+            empty = pd.DataFrame()
+            return MonthlyCostDigest(0, empty, empty, pd.DataFrame(columns=[*_EDGE_KEYS, "usd"]))
+        month_totals = pd.concat(self._totals, axis=1).sort_index().fillna(0.0)
+        edges = pd.concat(self._edges, ignore_index=True)
+        first, last = edges["month"].min(), edges["month"].max()
+        edges = edges[edges["month"].isin([first, last])].reset_index(drop=True)
+        return MonthlyCostDigest(
+            self._replications, month_totals, self._by_service.sort_index(), edges
+        )

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from innovate_sim.experiments.cost_digest import MonthlyCostDigest, digest_costs
 from innovate_sim.experiments.csv_text import csv_text
 from innovate_sim.experiments.result import SimulationResult
 
@@ -218,6 +219,11 @@ class SavedResult:
     def pieces(self, table: str) -> Iterator[pd.DataFrame]:
         """The saved ``table`` (``"monthly"`` or ``"monthly_cost"``) in one piece (read whole)."""
         yield self._table(table)
+
+    @property
+    def monthly_cost_digest(self) -> MonthlyCostDigest:
+        """What the report's cost section and plots read of :attr:`monthly_cost`."""
+        return digest_costs(self.pieces("monthly_cost"))
 
     @property
     def replications(self) -> int:

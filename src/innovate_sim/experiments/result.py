@@ -10,6 +10,7 @@ import pandas as pd
 
 from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, static_rows
+from innovate_sim.experiments.cost_digest import Digester, MonthlyCostDigest, digest_costs
 from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.excluded import excluded_risks
 from innovate_sim.experiments.records import (
@@ -210,9 +211,25 @@ class SimulationResult:
             "monthly_cost": partial(monthly_cost_table, self.scenario),
         }
         build = builders[table]
+        # the cost pieces are digested on the way (the report reads the digest)
+        digester = Digester() if table == "monthly_cost" else None
         ok = self._ok
         for start in range(0, max(1, len(ok)), PIECE_REPLICATIONS):
-            yield build(ok[start : start + PIECE_REPLICATIONS])
+            piece = build(ok[start : start + PIECE_REPLICATIONS])
+            if digester is not None:
+                digester.add(piece)
+            yield piece
+        if digester is not None:
+            self.__dict__.setdefault("monthly_cost_digest", digester.digest())
+
+    @cached_property
+    def monthly_cost_digest(self) -> MonthlyCostDigest:
+        """What the report's cost section and plots read of :attr:`monthly_cost`, without it.
+
+        Built from :meth:`pieces` (once: a pass that writes ``monthly_cost.csv``
+        leaves it behind).
+        """
+        return digest_costs(self.pieces("monthly_cost"))
 
     def _monthly_of(self, records: list[ReplicationRecord]) -> pd.DataFrame:
         """The :attr:`monthly` rows of ``records``."""

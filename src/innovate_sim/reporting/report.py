@@ -30,7 +30,6 @@ from matplotlib.figure import Figure as MplFigure
 
 from innovate_sim._frames import iter_rows
 from innovate_sim.errors import InnovateSimError
-from innovate_sim.experiments.cost_digest import digest_costs
 from innovate_sim.experiments.io import atomic_write_bytes, atomic_write_text, load_result
 from innovate_sim.experiments.stats import NON_NEGATIVE, estimate
 from innovate_sim.formatting import display_unit, format_interval, format_value
@@ -368,7 +367,7 @@ def _cost(result: Any) -> list[Block]:
     from innovate_sim.reporting.plots import plot_cost_growth, plot_monthly_cost
 
     blocks: list[Block] = [Heading("Monthly cost")]
-    costs = digest_costs(result.pieces("monthly_cost"))
+    costs = result.monthly_cost_digest
     if costs.empty:
         return [*blocks, Paragraph("No cost rows.", "missing")]
     level = result.confidence
