@@ -400,8 +400,13 @@ class SimulationResult:
         Environments come in name order (the cost table's), then ``"all"``, the
         whole scenario; organisation-wide lines (free services) count only in
         ``"all"``. Each Series is indexed by replication. Computed from the
-        records without building :attr:`monthly_cost`; empty without replications.
+        records without building :attr:`monthly_cost` (once: the CLI, the saved
+        summary and the report all ask); empty without replications.
         """
+        return {env: series.copy() for env, series in self._mean_monthly_cost.items()}
+
+    @cached_property
+    def _mean_monthly_cost(self) -> dict[str, pd.Series]:
         return mean_monthly_cost(self.scenario, self._ok)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:
