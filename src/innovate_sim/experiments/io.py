@@ -11,11 +11,14 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from innovate_sim.experiments.cost_digest import MonthlyCostDigest, digest_costs
+from innovate_sim.experiments.csv_text import csv_text
 from innovate_sim.experiments.result import SimulationResult
 
 __all__ = [
@@ -39,15 +42,17 @@ _EXACT_FLOATS: dict[str, Any] = (
 )
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or parts of them in order) to ``path`` via a temporary file
+    and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # mkstemp creates the file private (0600); give it the usual permissions.
         os.fchmod(handle, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                stream.write(part)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -85,16 +90,16 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     written = []
     tables = {
-        "availability.csv": result.availability,
-        "incidents.csv": result.incidents,
-        "downtime_by_cause.csv": result.downtime_by_cause,
-        "monthly.csv": result.monthly,
-        "monthly_cost.csv": result.monthly_cost,
-        "counters.csv": result.counters,
+        "availability.csv": [result.availability],
+        "incidents.csv": [result.incidents],
+        "downtime_by_cause.csv": [result.downtime_by_cause],
+        "monthly.csv": result.pieces("monthly"),  # large: written piece by piece
+        "monthly_cost.csv": result.pieces("monthly_cost"),
+        "counters.csv": [result.counters],
     }
-    for name, frame in tables.items():
+    for name, pieces in tables.items():
         path = out_dir / name
-        atomic_write_text(path, frame.to_csv(index=False))
+        atomic_write_bytes(path, _csv_parts(pieces))
         written.append(path)
     summary = {
         "provenance": result.provenance(),
@@ -114,6 +119,12 @@ def save_result(result: SimulationResult, out_dir: Path) -> list[Path]:
     atomic_write_text(path, explicit + "\n")
     written.append(path)
     return written
+
+
+def _csv_parts(pieces: Iterable[pd.DataFrame]) -> Iterator[bytes]:
+    """The CSV text of the pieces' concatenation (one header), piece by piece, UTF-8."""
+    for index, piece in enumerate(pieces):
+        yield csv_text(piece, header=index == 0).encode("utf-8")
 
 
 def _verdicts(result: SimulationResult) -> dict[str, Any]:
@@ -204,6 +215,15 @@ class SavedResult:
     def _table(self, name: str) -> pd.DataFrame:
         frame = self._tables.get(name)
         return frame if frame is not None else pd.DataFrame()
+
+    def pieces(self, table: str) -> Iterator[pd.DataFrame]:
+        """The saved ``table`` (``"monthly"`` or ``"monthly_cost"``) in one piece (read whole)."""
+        yield self._table(table)
+
+    @property
+    def monthly_cost_digest(self) -> MonthlyCostDigest:
+        """What the report's cost section and plots read of :attr:`monthly_cost`."""
+        return digest_costs(self.pieces("monthly_cost"))
 
     @property
     def replications(self) -> int:

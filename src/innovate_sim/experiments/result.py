@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable, Iterator
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from innovate_sim._version import __version__
 from innovate_sim.cost.accrual import accrued_rows, static_rows
+from innovate_sim.experiments.cost_digest import Digester, MonthlyCostDigest, digest_costs
 from innovate_sim.experiments.cost_tables import mean_monthly_cost, monthly_cost_table
 from innovate_sim.experiments.excluded import excluded_risks
 from innovate_sim.experiments.records import (
@@ -25,7 +27,10 @@ from innovate_sim.units import MINUTES_PER_YEAR
 if TYPE_CHECKING:
     from innovate_sim.experiments.judging import TargetReport
 
-__all__ = ["SimulationResult"]
+__all__ = ["PIECE_REPLICATIONS", "SimulationResult"]
+
+#: Replications per piece of a table written or digested piecewise (``SimulationResult.pieces``).
+PIECE_REPLICATIONS = 100
 
 COST_COLUMNS = [
     "replication",
@@ -188,8 +193,48 @@ class SimulationResult:
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Per replication × environment × month: demand, lost requests, error budget used."""
+        return self._monthly_of(self._ok)
+
+    def pieces(self, table: str) -> Iterator[pd.DataFrame]:
+        """``table`` (``"monthly"`` or ``"monthly_cost"``) in pieces of whole replications.
+
+        Concatenated, the pieces are the table; each holds at most
+        :data:`PIECE_REPLICATIONS` replications' rows, so writing or digesting
+        them one at a time keeps one piece in memory, not the table (unless
+        it was already built on request). An empty table is one empty piece.
+        """
+        if table in self.__dict__:
+            yield self.__dict__[table]
+            return
+        builders: dict[str, Callable[[list[ReplicationRecord]], pd.DataFrame]] = {
+            "monthly": self._monthly_of,
+            "monthly_cost": partial(monthly_cost_table, self.scenario),
+        }
+        build = builders[table]
+        # the cost pieces are digested on the way (the report reads the digest)
+        digester = Digester() if table == "monthly_cost" else None
+        ok = self._ok
+        for start in range(0, max(1, len(ok)), PIECE_REPLICATIONS):
+            piece = build(ok[start : start + PIECE_REPLICATIONS])
+            if digester is not None:
+                digester.add(piece)
+            yield piece
+        if digester is not None:
+            self.__dict__.setdefault("monthly_cost_digest", digester.digest())
+
+    @cached_property
+    def monthly_cost_digest(self) -> MonthlyCostDigest:
+        """What the report's cost section and plots read of :attr:`monthly_cost`, without it.
+
+        Built from :meth:`pieces` (once: a pass that writes ``monthly_cost.csv``
+        leaves it behind).
+        """
+        return digest_costs(self.pieces("monthly_cost"))
+
+    def _monthly_of(self, records: list[ReplicationRecord]) -> pd.DataFrame:
+        """The :attr:`monthly` rows of ``records``."""
         rows = [
-            (o.replication, e, m, d, lost) for o in self._ok for e, m, d, lost in o.monthly_rows()
+            (o.replication, e, m, d, lost) for o in records for e, m, d, lost in o.monthly_rows()
         ]
         frame = pd.DataFrame(
             rows,
@@ -355,8 +400,13 @@ class SimulationResult:
         Environments come in name order (the cost table's), then ``"all"``, the
         whole scenario; organisation-wide lines (free services) count only in
         ``"all"``. Each Series is indexed by replication. Computed from the
-        records without building :attr:`monthly_cost`; empty without replications.
+        records without building :attr:`monthly_cost` (once: the CLI, the saved
+        summary and the report all ask); empty without replications.
         """
+        return {env: series.copy() for env, series in self._mean_monthly_cost.items()}
+
+    @cached_property
+    def _mean_monthly_cost(self) -> dict[str, pd.Series]:
         return mean_monthly_cost(self.scenario, self._ok)
 
     def _row(self, env: str, metric: str, unit: str, values: Any, level: float) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from innovate_sim.experiments.cost_digest import MonthlyCostDigest
 from innovate_sim.experiments.stats import NON_NEGATIVE, mean_ci
 from innovate_sim.formatting import format_usd
 from innovate_sim.reporting.plots_common import as_frame, filter_rows, new_axes, require_columns
@@ -32,6 +33,15 @@ def _scope(environment: str | None, account: str | None) -> str:
     if environment is not None:
         parts.append(str(environment))
     return ", ".join(parts) if parts else "all accounts"
+
+
+def _check_digest(by: str, environment: str | None, account: str | None) -> None:
+    """A digest holds every account's and environment's costs by service, nothing finer."""
+    if by != "service" or environment is not None or account is not None:
+        raise ValueError(
+            "a monthly cost digest is split by service over all accounts; pass the costs "
+            "table to split it otherwise or to select an environment or account"
+        )
 
 
 def _monthly_totals(frame: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +75,9 @@ def plot_monthly_cost(
     is undefined and the legend says so.
 
     Args:
-        costs: the costs table or a result with ``.costs``.
+        costs: the costs table, a result with ``.costs``, or a
+            :class:`~innovate_sim.experiments.cost_digest.MonthlyCostDigest`
+            (split by service, for every account and environment).
         by: split the bars by ``"service"``, ``"account"``, ``"environment"``,
             ``"resource"`` or ``"component"``.
         environment: only this environment's costs.
@@ -77,15 +89,21 @@ def plot_monthly_cost(
         The Axes drawn on.
     """
     _check_by(by)
-    frame = as_frame(costs, "costs", "costs")
-    require_columns(frame, ["replication", "month", by, "usd"], "costs")
-    frame = filter_rows(frame, "costs", environment=environment, account=account)
-    replications = frame["replication"].nunique()
+    if isinstance(costs, MonthlyCostDigest):
+        _check_digest(by, environment, account)
+        replications, sums, totals = costs.replications, costs.by_service, costs.totals
+    else:
+        frame = as_frame(costs, "costs", "costs")
+        require_columns(frame, ["replication", "month", by, "usd"], "costs")
+        frame = filter_rows(frame, "costs", environment=environment, account=account)
+        replications = frame["replication"].nunique()
+        sums = frame.groupby(["month", by])["usd"].sum().unstack(by)
+        totals = _monthly_totals(frame)
 
-    by_group = frame.groupby(["month", by])["usd"].sum().unstack(by).fillna(0.0) / replications
+    by_group = sums.fillna(0.0) / replications
     by_group = by_group.sort_index()
     order = by_group.sum().sort_values(ascending=False).index  # biggest at the bottom
-    intervals = _interval_rows(_monthly_totals(frame), confidence)
+    intervals = _interval_rows(totals, confidence)
 
     ax = new_axes(ax, figsize=(9.0, 4.8))
     months = by_group.index.to_numpy()
@@ -153,7 +171,9 @@ def plot_cost_growth(
     middle 90 % of replications (how much a single year may vary).
 
     Args:
-        costs: the costs table or a result with ``.costs``.
+        costs: the costs table, a result with ``.costs``, or a
+            :class:`~innovate_sim.experiments.cost_digest.MonthlyCostDigest`
+            (every account and environment).
         environment: only this environment's costs.
         account: only this account's costs.
         confidence: confidence level of the band on the mean.
@@ -162,10 +182,14 @@ def plot_cost_growth(
     Returns:
         The Axes drawn on.
     """
-    frame = as_frame(costs, "costs", "costs")
-    require_columns(frame, ["replication", "month", "usd"], "costs")
-    frame = filter_rows(frame, "costs", environment=environment, account=account)
-    totals = _monthly_totals(frame)
+    if isinstance(costs, MonthlyCostDigest):
+        _check_digest("service", environment, account)
+        totals = costs.totals
+    else:
+        frame = as_frame(costs, "costs", "costs")
+        require_columns(frame, ["replication", "month", "usd"], "costs")
+        frame = filter_rows(frame, "costs", environment=environment, account=account)
+        totals = _monthly_totals(frame)
     intervals = _interval_rows(totals, confidence)
     months = totals.index.to_numpy()
     replications = totals.shape[1]

@@ -375,13 +375,11 @@ def _cost(result: Any) -> list[Block]:
     from innovate_sim.reporting.plots import plot_cost_growth, plot_monthly_cost
 
     blocks: list[Block] = [Heading("Monthly cost")]
-    costs = result.monthly_cost
+    costs = result.monthly_cost_digest
     if costs.empty:
         return [*blocks, Paragraph("No cost rows.", "missing")]
     level = result.confidence
-    totals = costs.groupby(["replication", "month", "account", "environment"], as_index=False)[
-        "usd"
-    ].sum()
+    totals = costs.edges
     first, last = int(totals["month"].min()), int(totals["month"].max())
     rows = []
     for (account, env), group in totals.groupby(["account", "environment"], sort=False):
