@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -99,11 +99,13 @@ def sensitivity(
 
 def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
     """Print the ranking of every forecast and the what-you-must-believe table."""
+    from innovate_sim.reporting.sensitivity import design_text, flip_rows
+
     from_defaults = sum(item.source != "scenario" for item in result.inputs)
     settings = result.settings
     console.print(
         f"scenario {result.scenario.name}: {len(result.inputs)} uncertain inputs "
-        f"({from_defaults} from package default ranges); {_design_text(settings)}, "
+        f"({from_defaults} from package default ranges); {design_text(settings)}, "
         f"seed {settings['seed']} (common random numbers); {result.wall_time_s:.1f} s"
     )
     if result.unexercised:
@@ -137,29 +139,9 @@ def print_sensitivity(result: SensitivityResult, top: int = 5) -> None:
     )
     for column in ("target", "input", "central", "verdict", "flips at", "so you must believe"):
         table.add_column(column)
-    for row in iter_rows(result.flips):
-        table.add_row(
-            row.target,
-            row.input,
-            row.central,
-            row.verdict_at_central,
-            row.flips_at or "—",
-            row.belief,
-        )
+    for row in flip_rows(result):
+        table.add_row(*row)
     console.print(table)
-
-
-def _design_text(settings: dict[str, Any]) -> str:
-    """``N points × R replications`` of the ranking, then the flip searches'."""
-    text = (
-        f"{settings['ranking_points']} points × {settings['replications_per_point']} replications"
-    )
-    if settings["flip_points"]:
-        text += (
-            f" + {settings['flip_points']} flip-search points × "
-            f"{settings['flip_replications_per_point']} replications"
-        )
-    return text
 
 
 def _save_sensitivity(result: SensitivityResult, out: Path) -> int:

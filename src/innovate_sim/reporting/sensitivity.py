@@ -37,21 +37,43 @@ def _ci(value: float, low: float, high: float) -> str:
     return f"{value:.3f} [{low:.3f}, {high:.3f}]"
 
 
+def design_text(settings: dict[str, Any]) -> str:
+    """``N points × R replications`` of the ranking, then the flip searches'."""
+    text = (
+        f"{settings['ranking_points']} points × {settings['replications_per_point']} replications"
+    )
+    if settings["flip_points"]:
+        text += (
+            f" + {settings['flip_points']} flip-search points × "
+            f"{settings['flip_replications_per_point']} replications"
+        )
+    return text
+
+
+def flip_rows(result: Any) -> list[list[str]]:
+    """The what-you-must-believe table's rows: target, input, central value, verdict there,
+    flip point (— when none) and the sentence to believe."""
+    return [
+        [
+            row.target,
+            row.input,
+            row.central,
+            row.verdict_at_central,
+            row.flips_at or "—",
+            row.belief,
+        ]
+        for row in iter_rows(result.flips)
+    ]
+
+
 def sensitivity_blocks(result: Any, top: int = 5) -> list[Block]:
     """Tornado chart and index table per forecast, then the what-you-must-believe table."""
     settings = result.settings
     blocks: list[Block] = [
         Heading("Sensitivity to assumptions"),
         Paragraph(
-            f"{len(result.inputs)} uncertain inputs; {settings['ranking_points']} model points "
-            f"of {settings['replications_per_point']} replications each"
-            + (
-                f" and {settings['flip_points']} flip-search points of "
-                f"{settings['flip_replications_per_point']}"
-                if settings["flip_points"]
-                else ""
-            )
-            + f", all with seed {settings['seed']} (common random numbers); Sobol' base sample "
+            f"{len(result.inputs)} uncertain inputs; {design_text(settings)}, "
+            f"all with seed {settings['seed']} (common random numbers); Sobol' base sample "
             f"{settings['sobol_base_samples']}"
             + (
                 f" after Morris screening ({settings['morris_trajectories']} trajectories)"
@@ -126,17 +148,7 @@ def believe_blocks(result: Any) -> list[Block]:
             "computes it, with the threshold."
         )
     )
-    rows = [
-        [
-            row.target,
-            row.input,
-            row.central,
-            row.verdict_at_central,
-            row.flips_at or "—",
-            row.belief,
-        ]
-        for row in iter_rows(result.flips)
-    ]
+    rows = flip_rows(result)
     classes = [["", "", "", row[3], "", ""] for row in rows]
     blocks.append(
         Table(
