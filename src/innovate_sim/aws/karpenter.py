@@ -328,9 +328,13 @@ class Karpenter:
 
     # -- consolidation ---------------------------------------------------------------------------
 
-    def _node_changed(self, node: Node) -> None:
-        if not node.pool.managed:
-            self.mark_dirty()
+    def _node_changed(self, _node: Node) -> None:
+        """A node's pods or state changed, on any pool: room freed anywhere may let a candidate go.
+
+        The disruption controller polls every 10 s whatever changed (KARPENTER.md §3.1), and
+        its scheduling simulation counts the free room of managed node-group nodes too.
+        """
+        self.mark_dirty()
 
     def mark_dirty(self, at_h: float | None = None) -> None:
         """Ask for a consolidation pass at the next poll tick (at or after ``at_h``)."""
