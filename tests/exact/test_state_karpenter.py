@@ -387,3 +387,41 @@ def test_nodes_expire_after_720_hours_and_are_replaced() -> None:
             *[(720.0 + S + LAUNCH_H + STARTUP_H, f"pod-ready:{new.id}")] * 2,
         ],
     )
+
+
+def test_room_freed_on_a_managed_node_lets_a_karpenter_node_go() -> None:
+    """The disruption controller polls whatever changed (KARPENTER.md §3.1): pods leaving a
+    managed node-group node free room that a Karpenter node's pods can move into."""
+    world = World(pool={"consolidate_after": "0s"})
+    managed = PoolState(
+        "fixed",
+        NodePool.model_validate(
+            {"provisioner": "managed", "instance_types": ["m7g.large"], "min_nodes": 1}
+        ),
+        (CATALOG.instance_type("m7g.large"),),
+        (0,),
+        lambda: LAUNCH_H,
+    )
+    world.cluster.pools["fixed"] = managed
+    world.app.pools = ("fixed", "general")
+    t = CATALOG.instance_type("m7g.large")
+    fixed = world.cluster.add_node(
+        managed, t, 0, "on-demand", t.on_demand_usd_per_hour, ready_in_h=None
+    )
+    world.pods(3, fixed)  # 1.5 of its 1.78 allocatable vCPU: no room for a fourth pod
+    karpenter_node = world.node(zone=1)
+    world.pods(1, karpenter_node)
+    world.sim.at(0.0, world.karpenter.mark_dirty)  # a pass at 0 s finds nothing to do
+
+    def scale_down() -> None:
+        for pod in [p for p in world.app.pods if p.node is fixed][:2]:
+            world.cluster.delete_pod(pod)
+        world.app.replicas -= 2
+
+    world.sim.at(0.5, scale_down)
+    log = world.run()
+    consolidated = [(t, e) for t, e in log if e.startswith("consolidate")]
+    # the poll tick at or after the scale-down: 1,800 s is itself a multiple of the 10-s poll
+    assert consolidated == [(pytest.approx(1800 * S), f"consolidate-delete:{karpenter_node.id}")]
+    assert list(world.cluster.nodes) == [fixed]
+    assert sum(1 for p in world.app.pods if p.state == READY and p.node is fixed) == 2
