@@ -162,7 +162,9 @@ def scaled_prod(factor: int, horizon: str) -> isim.Scenario:
     data = yaml.safe_load(PROD.read_text(encoding="utf-8"))
     data["horizon"] = horizon
     env = data["environments"]["prod"]
-    env["demand"]["peak_rps"] *= factor
+    # prod.yaml writes its peak as a range; a plain run uses the central value
+    central = isim.load_scenario(PROD).environments["prod"].demand.peak_rps
+    env["demand"]["peak_rps"] = float(central) * factor
     env["demand"]["growth_per_month"] = 0
     for workload in env["workloads"].values():
         if isinstance(workload["replicas"], dict):
