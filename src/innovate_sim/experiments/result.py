@@ -224,7 +224,7 @@ class SimulationResult:
 
     @cached_property
     def monthly_cost_digest(self) -> MonthlyCostDigest:
-        """What the report's cost section and plots read of :attr:`monthly_cost`, without it.
+        """What the report, target checks and comparisons read of :attr:`monthly_cost`, without it.
 
         Built from :meth:`pieces` (once: a pass that writes ``monthly_cost.csv``
         leaves it behind).
