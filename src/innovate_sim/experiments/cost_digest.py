@@ -1,4 +1,4 @@
-"""The monthly cost table reduced to what the report's cost section and plots read.
+"""The monthly cost table reduced to what reports, target checks and comparisons read.
 
 The table itself has a row per replication × month × account × environment ×
 service (about 1,000 rows per replication of a ten-year scenario); tens of
@@ -15,11 +15,8 @@ keeps only:
   pieces' sums added, which differs from summing the whole column at once by
   float rounding only (relative 1e-15, invisible in a figure);
 - the :class:`ScopeCosts` that target checks, comparisons and the uncertainty
-  analysis read: every replication's USD per environment and per account.
-
-A group's rows all belong to one replication, so they lie in one piece, in
-the table's order: a group sum over a piece is the float the same group sum
-over the whole table gives, bit for bit.
+  analysis read: every replication's USD per environment and per account,
+  the floats the whole table's group sums give (see there).
 """
 
 from __future__ import annotations
@@ -50,8 +47,11 @@ class ScopeCosts:
     in the same order, so it is the same float: pandas adds a group with
     ``numpy.add.reduceat`` when the rows come sorted by group and with
     compensated summation otherwise, so the float depends on how the rows
-    are grouped, not only on which rows are added. ``services`` adds the
-    pieces' sums (float rounding, relative 1e-15).
+    are grouped, not only on which rows are added (a piece is grouped as the
+    whole table is: ``environments`` relies on every replication billing the
+    same environments, which each environment's fixed monthly lines ensure;
+    and no cost is NaN). ``services`` adds the pieces' sums (float rounding,
+    relative 1e-15).
 
     Attributes:
         months: per scope: USD indexed by (the scope's name, ``replication``,
