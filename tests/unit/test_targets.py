@@ -14,6 +14,7 @@ import yaml
 
 from innovate_sim.cli import main
 from innovate_sim.errors import InnovateSimError
+from innovate_sim.experiments.cost_digest import digest_costs
 from innovate_sim.experiments.stats import Estimate, estimate
 from innovate_sim.scenario import Scenario, load_scenario
 from innovate_sim.targets import TARGETS, TargetReport, check_targets, judge, validate_targets
@@ -160,7 +161,7 @@ def _tables(scenario: Scenario) -> SimpleNamespace:
         availability=availability,
         incidents=incidents,
         downtime_by_cause=downtime_by_cause,
-        monthly_cost=monthly_cost,
+        monthly_cost_digest=digest_costs([monthly_cost]),
     )
 
 

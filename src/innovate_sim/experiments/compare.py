@@ -84,16 +84,16 @@ def _per_replication(result: SimulationResult) -> pd.DataFrame:
                 row.lost_requests,
             )
         )
-    costs = result.monthly_cost
+    costs = result.monthly_cost_digest
     if not costs.empty:
         from innovate_sim.cost.accrual import horizon_months
 
         months = horizon_months(result.scenario)
-        per_env = costs.groupby(["replication", "environment"])["usd"].sum() / months
+        per_env = costs.scopes.environments / months
         for key, usd in per_env.items():
             pair: tuple[int, str] = key  # type: ignore[assignment]  # (replication, environment)
             rows.append((pair[0], pair[1], "monthly_cost_usd", "USD/month", usd))
-        for total_key, usd in (costs.groupby("replication")["usd"].sum() / months).items():
+        for total_key, usd in (costs.scopes.replications / months).items():
             rows.append((total_key, "all", "monthly_cost_usd", "USD/month", usd))
     return pd.DataFrame(rows, columns=["replication", "environment", "metric", "unit", "value"])
 

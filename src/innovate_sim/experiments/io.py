@@ -12,6 +12,7 @@ import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -220,9 +221,9 @@ class SavedResult:
         """The saved ``table`` (``"monthly"`` or ``"monthly_cost"``) in one piece (read whole)."""
         yield self._table(table)
 
-    @property
+    @cached_property
     def monthly_cost_digest(self) -> MonthlyCostDigest:
-        """What the report's cost section and plots read of :attr:`monthly_cost`."""
+        """What the report, target checks and comparisons read of :attr:`monthly_cost`."""
         return digest_costs(self.pieces("monthly_cost"))
 
     @property

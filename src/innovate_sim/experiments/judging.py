@@ -35,7 +35,8 @@ cost_per_million_requests_usd   mean cost over the horizon per million demanded 
 
 The statistics themselves are :mod:`innovate_sim.experiments.target_statistics`.
 The check reads only result tables (``availability``, ``incidents``,
-``downtime_by_cause``, ``monthly_cost``) and the scenario, so it works on a
+``downtime_by_cause``, and of the monthly cost table only its digest,
+``monthly_cost_digest``, built piece by piece) and the scenario, so it works on a
 live :class:`~innovate_sim.experiments.SimulationResult` and on a result read
 back from disk alike. Its text form — the console table, the report's rows —
 is :mod:`innovate_sim.reporting.verdicts` (``render(report)``,
@@ -274,8 +275,8 @@ def check_targets(result: ResultTables) -> TargetReport:
 
     Args:
         result: a :class:`~innovate_sim.experiments.SimulationResult` or any
-            object with ``scenario``, ``confidence`` and the ``availability``,
-            ``incidents``, ``downtime_by_cause`` and ``monthly_cost`` tables.
+            object with ``scenario``, ``confidence``, the ``availability``,
+            ``incidents`` and ``downtime_by_cause`` tables and ``monthly_cost_digest``.
 
     Returns:
         A :class:`TargetReport` with one row per target set in the scenario.

@@ -203,6 +203,18 @@ class SimulationResult:
         them one at a time keeps one piece in memory, not the table (unless
         it was already built on request). An empty table is one empty piece.
         """
+        if table != "monthly_cost" or "monthly_cost_digest" in self.__dict__:
+            yield from self._built_pieces(table)
+            return
+        # the cost pieces are digested on the way (the report and the checks read the digest)
+        digester = Digester()
+        for piece in self._built_pieces(table):
+            digester.add(piece)
+            yield piece
+        self.__dict__.setdefault("monthly_cost_digest", digester.digest())
+
+    def _built_pieces(self, table: str) -> Iterator[pd.DataFrame]:
+        """:meth:`pieces` without digesting them (the whole table if already built)."""
         if table in self.__dict__:
             yield self.__dict__[table]
             return
@@ -211,25 +223,18 @@ class SimulationResult:
             "monthly_cost": partial(monthly_cost_table, self.scenario),
         }
         build = builders[table]
-        # the cost pieces are digested on the way (the report reads the digest)
-        digester = Digester() if table == "monthly_cost" else None
         ok = self._ok
         for start in range(0, max(1, len(ok)), PIECE_REPLICATIONS):
-            piece = build(ok[start : start + PIECE_REPLICATIONS])
-            if digester is not None:
-                digester.add(piece)
-            yield piece
-        if digester is not None:
-            self.__dict__.setdefault("monthly_cost_digest", digester.digest())
+            yield build(ok[start : start + PIECE_REPLICATIONS])
 
     @cached_property
     def monthly_cost_digest(self) -> MonthlyCostDigest:
-        """What the report's cost section and plots read of :attr:`monthly_cost`, without it.
+        """What the report, target checks and comparisons read of :attr:`monthly_cost`, without it.
 
         Built from :meth:`pieces` (once: a pass that writes ``monthly_cost.csv``
         leaves it behind).
         """
-        return digest_costs(self.pieces("monthly_cost"))
+        return digest_costs(self._built_pieces("monthly_cost"))
 
     def _monthly_of(self, records: list[ReplicationRecord]) -> pd.DataFrame:
         """The :attr:`monthly` rows of ``records``."""

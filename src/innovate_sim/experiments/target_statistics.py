@@ -24,6 +24,7 @@ from innovate_sim.formatting import count_noun
 from innovate_sim.units import HOURS_PER_MONTH, MINUTES_PER_YEAR
 
 if TYPE_CHECKING:
+    from innovate_sim.experiments.cost_digest import MonthlyCostDigest, Scope, ScopeCosts
     from innovate_sim.scenario import Scenario
     from innovate_sim.scenario.model import Targets
 
@@ -63,7 +64,7 @@ class ResultTables(Protocol):
     def downtime_by_cause(self) -> pd.DataFrame: ...
 
     @property
-    def monthly_cost(self) -> pd.DataFrame: ...
+    def monthly_cost_digest(self) -> MonthlyCostDigest: ...
 
 
 @dataclass(frozen=True)
@@ -371,19 +372,18 @@ def _rpo(context: Context, key: str, targets: Targets) -> Judged:
     )
 
 
-def _cost_rows(result: ResultTables, key: str) -> tuple[pd.DataFrame, str]:
-    frame = result.monthly_cost
+def _cost_scope(result: ResultTables, key: str) -> tuple[Scope, str]:
+    """Whether ``key`` is an environment or an account, and how a note names it."""
     if key in result.scenario.environments:
-        return frame[frame["environment"] == key], f"environment {key}"
-    return frame[frame["account"] == key], f"account {key} (all its costs)"
+        return "environment", f"environment {key}"
+    return "account", f"account {key} (all its costs)"
 
 
-def _month_totals(result: ResultTables, key: str, replications: pd.Index) -> pd.DataFrame:
+def _month_totals(
+    costs: ScopeCosts, by: Scope, key: str, replications: pd.Index, horizon_h: float
+) -> pd.DataFrame:
     """USD per replication (rows) × month (columns), partial months scaled to 730 h."""
-    rows, _scope = _cost_rows(result, key)
-    table = rows.pivot_table(index="replication", columns="month", values="usd", aggfunc="sum")
-    table = table.reindex(replications).fillna(0.0)
-    horizon_h = result.scenario.horizon
+    table = costs.month_table(by, key).reindex(replications).fillna(0.0)
     for month in table.columns:
         covered_h = min(HOURS_PER_MONTH, horizon_h - (int(month) - 1) * HOURS_PER_MONTH)
         if covered_h < HOURS_PER_MONTH - 1e-9:
@@ -393,10 +393,11 @@ def _month_totals(result: ResultTables, key: str, replications: pd.Index) -> pd.
 
 def _monthly_cost(context: Context, key: str, targets: Targets) -> Judged:
     result = context.result
-    rows, scope = _cost_rows(result, key)
-    if rows.empty:
+    by, scope = _cost_scope(result, key)
+    costs = result.monthly_cost_digest.scopes
+    if not costs.covers(by, key):
         raise InnovateSimError(f"targets.{key}.monthly_cost_usd: no cost rows for {scope}")
-    table = _month_totals(result, key, context.replications)
+    table = _month_totals(costs, by, key, context.replications, result.scenario.horizon)
     choice = targets.cost_month
     means = table.mean(axis=0)
     if choice == "mean":
@@ -421,7 +422,7 @@ def _monthly_cost(context: Context, key: str, targets: Targets) -> Judged:
     covered_h = result.scenario.horizon - (max(months) - 1) * HOURS_PER_MONTH
     if choice != "mean" and covered_h < HOURS_PER_MONTH - 1e-9:
         note += f"; month {months[0]} is partial ({covered_h:g} of 730 h, scaled to 730 h)"
-    services = rows[rows["month"].isin(months)].groupby("service")["usd"].sum()
+    services = costs.by_service(by, key, months)
     month_judged = None if choice == "mean" else months[0]
     return Judged(
         est, judged, note, f"cost: {format_causes(services)}", month=month_judged, values=values
@@ -431,8 +432,9 @@ def _monthly_cost(context: Context, key: str, targets: Targets) -> Judged:
 def _cost_per_million(context: Context, key: str, _targets: Targets) -> Judged:
     result = context.result
     replications = context.replications
-    rows, scope = _cost_rows(result, key)
-    totals = rows.groupby("replication")["usd"].sum().reindex(replications, fill_value=0.0)
+    by, scope = _cost_scope(result, key)
+    costs = result.monthly_cost_digest.scopes
+    totals = costs.over_horizon(by, key).reindex(replications, fill_value=0.0)
     envs = environments_of(result.scenario, key)
     availability = result.availability
     demand = (
@@ -447,7 +449,7 @@ def _cost_per_million(context: Context, key: str, _targets: Targets) -> Judged:
         )
     values = (totals / (demand / 1e6)).to_numpy(float)
     est, _ = _mean_estimate(context, values, "USD", None)
-    causes = format_causes(rows.groupby("service")["usd"].sum())
+    causes = format_causes(costs.by_service(by, key))
     return Judged(
         est, "mean over replications of the horizon", scope, f"cost: {causes}", values=values
     )

@@ -176,9 +176,7 @@ def forecasts(result: SimulationResult, outputs: Sequence[Output]) -> dict[str, 
             worst = mine.groupby("replication")["duration_min"].max()
             values = worst.reindex(replications, fill_value=0.0).to_numpy(float)
         else:  # the costliest month (the month a cost target is judged on by default)
-            cost = result.monthly_cost
-            cost = cost[cost["environment"] == env]
-            by_month = cost.groupby(["replication", "month"])["usd"].sum().unstack("month")
+            by_month = result.monthly_cost_digest.scopes.month_table("environment", env)
             costliest = by_month.mean().idxmax()
             values = by_month[costliest].reindex(replications, fill_value=0.0).to_numpy(float)
         found[output.key] = _mean_forecast(values)
