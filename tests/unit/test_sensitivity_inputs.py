@@ -15,6 +15,7 @@ from innovate_sim.errors import ScenarioError
 from innovate_sim.scenario import scenario_json_schema
 from innovate_sim.scenario.uncertain import InputDistribution, Uncertain
 from innovate_sim.uncertainty import find_inputs, with_default_ranges, with_values
+from innovate_sim.uncertainty.evaluate import outputs_of
 from innovate_sim.units import HOURS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +148,14 @@ def _value(node: object, path: tuple) -> object:
     for key in path:
         node = node[key] if isinstance(node, dict) else getattr(node, key)  # type: ignore[index]
     return node
+
+
+def test_an_environment_without_demand_forecasts_only_its_cost() -> None:
+    """shared-services (CI/CD, ECR) serves no requests: it has a cost but no availability."""
+    scenario = isim.load_scenario(ROOT / "scenarios" / "organization.yaml")
+    keys = {output.key for output in outputs_of(scenario)}
+    assert "shared-services.monthly_cost_usd" in keys
+    assert not any(
+        key.startswith("shared-services.") and not key.endswith("monthly_cost_usd") for key in keys
+    )
+    assert {"prod.request_availability", "prod.rto_min", "dev.downtime_min_per_year"} <= keys

@@ -193,7 +193,8 @@ def _build_environment(
         )
         if wiring.event_log:
             model.alb.events = []
-    if env.demand is not None and any(w.serves_requests for w in env.workloads.values()):
+    if env.serves_requests:
+        assert env.demand is not None
         model.curve = DemandCurve.from_scenario(
             env.demand, scenario.horizon, scenario.simulation.demand_resolution
         )

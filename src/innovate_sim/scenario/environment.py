@@ -218,6 +218,11 @@ class Environment(ScenarioModel):
                 "not tolerate"
             )
 
+    @property
+    def serves_requests(self) -> bool:
+        """Whether the environment has demand and a workload serving it (so an availability)."""
+        return self.demand is not None and any(w.serves_requests for w in self.workloads.values())
+
     def pools_for(self, workload: str) -> list[str]:
         """Node pools a workload's pods may run on (affinity and tolerations)."""
         spec = self.workloads[workload]

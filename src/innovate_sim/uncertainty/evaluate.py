@@ -95,8 +95,10 @@ def outputs_of(scenario: Scenario) -> list[Output]:
     """The forecasts of every environment and the statistic of every target."""
     found: dict[str, Output] = {}
     label_of = {name: label for name, label, _ in FORECASTS}
-    for env in scenario.environments:
+    for env, spec in scenario.environments.items():
         for name, label, unit in FORECASTS:
+            if name != "monthly_cost_usd" and not spec.serves_requests:
+                continue  # no demand, no availability: only its cost is forecast
             key = f"{env}.{name}"
             found[key] = Output(key, f"{env} {label}", unit)
     for scope, targets in scenario.targets.items():
