@@ -8,7 +8,9 @@ at a time (:meth:`~innovate_sim.experiments.SimulationResult.pieces`) and
 keeps only:
 
 - the total of every replication and month (what the growth plot and the
-  CI on a month's total read), exactly the sums over the whole table;
+  CI on a month's total read): the whole table's sums up to the last bit (a
+  piece of one replication is grouped, and so summed, in another order:
+  relative differences of 1e-16, invisible in a figure or an interval);
 - the USD of every (replication, account, environment) in the first and the
   last month (the report's cost table), exactly as well;
 - the USD per month and service summed over replications (the stacked bars):
