@@ -390,7 +390,8 @@ def test_nodes_expire_after_720_hours_and_are_replaced() -> None:
 
 
 def test_room_freed_on_a_managed_node_lets_a_karpenter_node_go() -> None:
-    """The disruption controller polls whatever changed (KARPENTER.md §3.1): pods leaving a
+    """The disruption controller polls whatever changed (kubernetes-sigs/karpenter
+    pkg/controllers/disruption/controller.go): pods leaving a
     managed node-group node free room that a Karpenter node's pods can move into."""
     world = World(pool={"consolidate_after": "0s"})
     managed = PoolState(

@@ -331,7 +331,8 @@ class Karpenter:
     def _node_changed(self, _node: Node) -> None:
         """A node's pods or state changed, on any pool: room freed anywhere may let a candidate go.
 
-        The disruption controller polls every 10 s whatever changed (KARPENTER.md §3.1), and
+        The disruption controller polls every 10 s whatever changed (``pollingPeriod``,
+        kubernetes-sigs/karpenter pkg/controllers/disruption/controller.go), and
         its scheduling simulation counts the free room of managed node-group nodes too.
         """
         self.mark_dirty()
