@@ -6,6 +6,12 @@ replication's random streams derive from (seed, replication number, process
 name) only, so results are identical whatever the executor, the number of
 workers or the chunking; outcomes are sorted by replication number. A Dask
 ``Client.get_executor()`` works unchanged (see :mod:`innovate_sim.experiments.dask`).
+
+Scenarios that differ only in usage figures priced after the run (traffic per
+request, logs, object storage: :meth:`Scenario.simulation_key
+<innovate_sim.scenario.Scenario.simulation_key>`) are simulated once and share
+their replications: a sensitivity analysis or sweep over response size
+re-prices one simulation instead of repeating it.
 """
 
 from __future__ import annotations
@@ -78,6 +84,14 @@ def chunk_size(tasks: int, parallel: int, replications: int) -> int:
     return max(1, min(MAX_CHUNK, replications, tasks // max(1, TASKS_PER_WORKER * parallel)))
 
 
+def _same_simulation(scenarios: Sequence[Scenario]) -> list[list[int]]:
+    """Indices of ``scenarios`` grouped by simulation key, groups in order of first appearance."""
+    groups: dict[str, list[int]] = {}
+    for index, scenario in enumerate(scenarios):
+        groups.setdefault(scenario.simulation_key(), []).append(index)
+    return list(groups.values())
+
+
 def _chunks(replications: int, size: int) -> list[list[int]]:
     """Replication numbers 0…replications−1 cut into runs of ``size``."""
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
@@ -92,6 +106,8 @@ class _Batches:
     replications: int
     on_done: BatchDone
     tick: Callable[[int], None]
+    #: per scenario, how many of the scenarios asked for it stands for (progress counts them all)
+    copies: Sequence[int]
 
     def run_here(self) -> None:
         """Run every replication in this process, scenario after scenario."""
@@ -99,7 +115,7 @@ class _Batches:
             outcomes = []
             for r in range(self.replications):
                 outcomes.append(compact(run_replication(scenario, self.seed, r)))
-                self.tick(1)
+                self.tick(self.copies[index])
             self.on_done(index, outcomes)
 
     def run_on(self, executor: Executor, parallel: int) -> None:
@@ -120,7 +136,7 @@ class _Batches:
                 outcomes = future.result()
                 gathered[index].extend(outcomes)
                 pending[index] -= 1
-                self.tick(len(outcomes))
+                self.tick(len(outcomes) * self.copies[index])
                 if pending[index] == 0:
                     done, gathered[index] = gathered[index], []
                     self.on_done(index, sorted(done, key=lambda o: o.replication))
@@ -166,10 +182,17 @@ def run_batches(
         if progress:
             progress(done, total)
 
+    groups = _same_simulation(scenarios)
+
+    def report(index: int, outcomes: list[ReplicationRecord]) -> None:
+        for asked in groups[index]:
+            on_done(asked, outcomes)
+
     own_pool = None
     if executor is None and workers is not None and workers > 1 and scenarios:
         own_pool = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
-    batches = _Batches(scenarios, seed, replications, on_done, tick)
+    unique = [scenarios[group[0]] for group in groups]
+    batches = _Batches(unique, seed, replications, report, tick, [len(g) for g in groups])
     try:
         if executor is None:
             batches.run_here()

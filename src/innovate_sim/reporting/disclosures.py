@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from innovate_sim.reporting.assumptions import applicable_defaults, format_default_value
+from innovate_sim.scenario.environment import USAGE_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,8 +58,6 @@ _BILL_RULES = (
     _BillRule("database.backups.retention_days", "RDS", "rds/", "Backup storage"),
 )
 
-#: Usage fields: what a workload moves or stores; zero unless the scenario says otherwise.
-_USAGE_MODELS = ("network.traffic", "observability", "object_storage")
 
 #: Which default figures drive which cause of lost requests.
 _CAUSE_DEFAULTS = {
@@ -170,7 +169,7 @@ def zero_usage(scenario: Scenario) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for env_name, env in scenario.environments.items():
         fields = []
-        for path in _USAGE_MODELS:
+        for path in USAGE_FIELDS:
             section: Any = env
             for part in path.split("."):
                 section = getattr(section, part, None)

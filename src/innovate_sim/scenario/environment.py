@@ -114,6 +114,12 @@ class ObjectStorage(ScenarioModel):
     """S3 GET and other requests."""
 
 
+#: Usage fields of an environment: what its workloads move or store (traffic, logs,
+#: object storage), zero unless the scenario says otherwise. They are priced after a run and
+#: never read by the simulation, so scenarios that differ only in them simulate identically.
+USAGE_FIELDS = ("network.traffic", "observability", "object_storage")
+
+
 class Environment(ScenarioModel):
     """One environment: a VPC over N AZs with its cluster, workloads, demand and database."""
 

@@ -13,7 +13,7 @@ from innovate_sim.rng import SEED_MAX
 from innovate_sim.scenario.base import ScenarioModel
 from innovate_sim.scenario.base import located as _at
 from innovate_sim.scenario.defaults import default
-from innovate_sim.scenario.environment import Environment
+from innovate_sim.scenario.environment import USAGE_FIELDS, Environment
 from innovate_sim.scenario.failures import ChaosEvent, Failures
 from innovate_sim.scenario.network import NatPlacement
 from innovate_sim.scenario.types import (
@@ -159,6 +159,12 @@ class SimulationSettings(ScenarioModel):
         return value
 
 
+def _digest(data: dict[str, Any]) -> str:
+    """A short, stable hash of JSON-able data."""
+    payload = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
 class Scenario(ScenarioModel):
     """A whole architecture to simulate: one file, validated as a unit."""
 
@@ -258,8 +264,25 @@ class Scenario(ScenarioModel):
 
     def content_hash(self) -> str:
         """A short, stable hash of the validated content (not of the file's formatting)."""
-        payload = json.dumps(self.model_dump(mode="json", exclude={"extends"}), sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return _digest(self.model_dump(mode="json", exclude={"extends"}))
+
+    def simulation_key(self) -> str:
+        """A hash of what the simulation reads: the content without the usage fields.
+
+        Usage figures (:data:`~innovate_sim.scenario.environment.USAGE_FIELDS`:
+        traffic per request, logs, object storage) are priced after a run and never
+        enter it, so two scenarios with the same key give identical replications
+        under the same seed; experiments simulate such scenarios once.
+        """
+        data = self.model_dump(mode="json", exclude={"extends"})
+        for environment in data["environments"].values():
+            for path in USAGE_FIELDS:
+                *parents, leaf = path.split(".")
+                node = environment
+                for part in parents:
+                    node = node[part]
+                node.pop(leaf, None)
+        return _digest(data)
 
     #: Validates scenario data with located errors and the catalog checks: set by
     #: :mod:`innovate_sim.scenario.loader`, which knows both (the model imports neither).

@@ -280,7 +280,7 @@ def sensitivity(
         )
     targets = [o for o in runs.outputs if o.target is not None]
     flipped = pd.DataFrame(columns=[*FLIP_COLUMNS, "flip_values"])
-    flip_evaluations = 0
+    flip_evaluations = flip_simulations = 0
     if flips and targets:
         step["name"] = "flip points"
         ranked = _ranked_for_flips(indices, targets, flip_inputs)
@@ -295,6 +295,7 @@ def sensitivity(
         )
         flipped = flip_points(inputs, targets, ranked, judging_runs, points=flip_points_per_input)
         flip_evaluations = judging_runs.points
+        flip_simulations = judging_runs.simulated
     return SensitivityResult(
         scenario=scenario,
         inputs=inputs,
@@ -310,6 +311,8 @@ def sensitivity(
             else 0,
             "ranking_points": runs.points,
             "flip_points": flip_evaluations,
+            "simulated_ranking_points": runs.simulated,
+            "simulated_flip_points": flip_simulations,
             "sobol_base_samples": samples,
             "morris_trajectories": trajectories if screen else 0,
             "sobol_inputs": chosen,

@@ -36,6 +36,10 @@ __all__ = ["Output", "PointRuns", "ScenarioRuns", "forecasts", "outputs_of"]
 
 Progress = Callable[[int, int], None]
 
+#: Simulations a :class:`ScenarioRuns` keeps for points that re-price them (a flip sweep
+#: along a usage figure re-prices the central point's).
+KEPT_SIMULATIONS = 8
+
 
 @dataclass(frozen=True)
 class Output:
@@ -234,7 +238,10 @@ class ScenarioRuns:
         self.workers = workers
         self.executor = executor
         self.progress = progress
+        #: points evaluated, and how many of them were simulated (the others re-priced one)
         self.points = 0
+        self.simulated = 0
+        self._kept: dict[str, list[ReplicationRecord]] = {}
 
     def run(self, points: np.ndarray) -> PointRuns:
         """Every output at every point: per-replication values and judged figures."""
@@ -253,26 +260,44 @@ class ScenarioRuns:
         return self.run(points).statistic
 
     def _map(self, points: np.ndarray) -> list[dict[str, Forecast]]:
-        """Simulate every point (same seed and replications) and reduce it to its outputs."""
+        """Simulate every point (same seed and replications) and reduce it to its outputs.
+
+        Points whose scenarios simulate identically (they differ only in usage
+        figures priced after the run, :meth:`Scenario.simulation_key
+        <innovate_sim.scenario.Scenario.simulation_key>`) share one simulation,
+        also with the points of the last few calls.
+        """
         scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
+        keys = [scenario.simulation_key() for scenario in scenarios]
         rows: list[dict[str, Forecast]] = [{} for _ in scenarios]
+        first_of: dict[str, int] = {}  # the first point of each simulation still to run
+        for i, key in enumerate(keys):
+            if key not in self._kept:
+                first_of.setdefault(key, i)
+        firsts = list(first_of.values())
+
+        def reduce(key: str, outcomes: list[ReplicationRecord]) -> None:
+            for i, other in enumerate(keys):
+                if other == key:
+                    result = SimulationResult(scenarios[i], self.seed, outcomes, 0.0)
+                    rows[i] = forecasts(result, self.outputs)
 
         def done(index: int, outcomes: list[ReplicationRecord]) -> None:
+            first = firsts[index]
             failed = [o.error for o in outcomes if o.error is not None]
             if failed:
-                where = dict(
-                    zip([i.name for i in self.inputs], points[index].tolist(), strict=True)
-                )
+                names = [i.name for i in self.inputs]
+                where = dict(zip(names, points[first].tolist(), strict=True))
                 raise InnovateSimError(f"a replication failed at {where}: {failed[0]}")
-            result = SimulationResult(scenarios[index], self.seed, outcomes, 0.0)
-            rows[index] = forecasts(result, self.outputs)
+            self._kept[keys[first]] = outcomes
+            reduce(keys[first], outcomes)
 
         def progress(replications_done: int, total: int) -> None:
             if self.progress:
                 self.progress(replications_done // self.replications, total // self.replications)
 
         run_batches(
-            scenarios,
+            [scenarios[i] for i in firsts],
             self.seed,
             self.replications,
             done,
@@ -280,4 +305,11 @@ class ScenarioRuns:
             workers=self.workers,
             progress=progress,
         )
+        self.simulated += len(firsts)
+        for key in dict.fromkeys(keys):
+            if key not in first_of:
+                reduce(key, self._kept[key])
+            self._kept[key] = self._kept.pop(key)  # most recently used last
+        while len(self._kept) > KEPT_SIMULATIONS:
+            del self._kept[next(iter(self._kept))]
         return rows
