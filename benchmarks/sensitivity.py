@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 
 import innovate_sim as isim
+from innovate_sim.experiments.sharing import ReplicationKeys
 from innovate_sim.uncertainty import find_inputs, with_default_ranges
 from innovate_sim.uncertainty.evaluate import ScenarioRuns
-from innovate_sim.uncertainty.inputs import UncertainInput
+from innovate_sim.uncertainty.flips import grid
+from innovate_sim.uncertainty.inputs import UncertainInput, with_values
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,8 +56,8 @@ def _project(
     scenario: isim.Scenario,
     inputs: list[UncertainInput],
     targets: int,
-    ranking_points: int,
-    flip_points: int,
+    ranking_points: float,
+    flip_points: float,
     replication_s: float,
     which: str,
 ) -> None:
@@ -65,8 +67,8 @@ def _project(
     total_cpu = replications * replication_s
     print(
         f"{scenario.name}: {len(inputs)} uncertain inputs, {targets} targets -> "
-        f"{ranking_points} ranking points x {REPLICATIONS} replications + {flip_points} "
-        f"flip-search points x {flip_replications} replications = {replications} "
+        f"{ranking_points:g} ranking points x {REPLICATIONS} replications + {flip_points:g} "
+        f"flip-search points x {flip_replications} replications = {replications:.0f} "
         f"replications of {scenario.horizon / 8760:g} y ({which})"
     )
     for workers in (1, 2):
@@ -82,6 +84,24 @@ def _project(
         f"  10 minutes on 2 cores allows {allowed:.2f} s CPU per replication at this design "
         f"(measured {replication_s:.2f} s): {verdict}"
     )
+
+
+def _flip_simulations(
+    scenario: isim.Scenario, inputs: list[UncertainInput], swept: set[str]
+) -> float:
+    """Points' worth of distinct replications in the default flip searches along ``swept``."""
+    central = np.array([item.central for item in inputs])
+    design = [central]
+    for j, item in enumerate(inputs):
+        if item.name in swept:
+            for value in grid(item, FLIP_POINTS):
+                point = central.copy()
+                point[j] = value
+                design.append(point)
+    keys = ReplicationKeys(scenario.seed)
+    count = scenario.replications
+    distinct = {k for p in design for k in keys.of(with_values(scenario, inputs, p), count)}
+    return len(distinct) / count
 
 
 def main() -> None:
@@ -122,20 +142,29 @@ def main() -> None:
         started_wall = time.perf_counter()
         cheap = isim.sensitivity(scenario, flip_replications=REPLICATIONS, workers=args.workers)
         settings = cheap.settings
+        ranking = settings["simulated_ranking_replications"]
+        flips = settings["simulated_flip_replications"]
         print(
-            f"design run ({time.perf_counter() - started_wall:.0f} s wall): "
-            f"{settings['simulated_ranking_points']} of {settings['ranking_points']} ranking "
-            f"points and {settings['simulated_flip_points']} of {settings['flip_points']} "
-            "flip-search points simulated; the rest re-price a simulated point"
+            f"design run ({time.perf_counter() - started_wall:.0f} s wall, "
+            f"{REPLICATIONS} replications per flip point): {ranking} of "
+            f"{settings['ranking_points'] * REPLICATIONS} ranking replications and {flips} of "
+            f"{settings['flip_points'] * REPLICATIONS} flip-search replications simulated; "
+            "the others are shared"
+        )
+        flip_equivalent = _flip_simulations(scenario, inputs, set(cheap.flips["input"]))
+        print(
+            f"flip searches at {scenario.replications} replications per point: "
+            f"{flip_equivalent:.1f} points' worth of replications simulated "
+            f"(distinct replication keys of the design, not simulated here)"
         )
         _project(
             scenario,
             inputs,
             targets,
-            settings["simulated_ranking_points"],
-            settings["simulated_flip_points"],
+            ranking / REPLICATIONS,
+            flip_equivalent,
             replication_s,
-            "re-priced points not simulated",
+            "shared replications not simulated",
         )
     if args.full:
         started_wall = time.perf_counter()

@@ -98,8 +98,8 @@ def test_chunk_sizes_give_identical_tables(
     """One replication per task, uneven chunks (4 + 2), or everything in one task."""
     chunks: list[list[int]] = []
 
-    def fixed(replications: int, workers: int) -> list[list[int]]:
-        out = [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
+    def fixed(replications: list[int], _size: int) -> list[list[int]]:
+        out = [replications[i : i + size] for i in range(0, len(replications), size)]
         chunks.extend(out)
         return out
 
@@ -141,7 +141,7 @@ def test_completion_order_does_not_matter(
 
     monkeypatch.setattr(runner, "as_completed", reversed_completion)
     monkeypatch.setattr(
-        runner, "_chunks", lambda n, w: [[r] for r in range(n)]
+        runner, "_chunks", lambda replications, _size: [[r] for r in replications]
     )  # one future per replication
     result = isim.simulate(scenario, REPLICATIONS, SEED, executor)
     assert_identical(result, serial)

@@ -19,9 +19,11 @@ import innovate_sim as isim
 import innovate_sim.experiments.runner as runner
 from innovate_sim.experiments.records import ReplicationRecord, compact
 from innovate_sim.experiments.replication import run_replication
+from innovate_sim.experiments.sharing import UNREAD_WHEN_QUIET, ReplicationKeys
 from innovate_sim.scenario.environment import USAGE_FIELDS
-from innovate_sim.uncertainty import find_inputs
+from innovate_sim.uncertainty import find_inputs, with_default_ranges
 from innovate_sim.uncertainty.evaluate import ScenarioRuns
+from innovate_sim.uncertainty.inputs import with_values
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
@@ -54,9 +56,14 @@ def prod() -> isim.Scenario:
     )
 
 
+#: What a run measures about itself, not about the system: a shared replication reports the
+#: run that simulated it (a process that never fires still schedules its first timeout).
+RUN_MEASURES = ("wall_time_s", "events")
+
+
 def _fields(record: ReplicationRecord) -> dict[str, Any]:
-    """Every simulated figure of a record (all but its wall time)."""
-    names = [n for n in ReplicationRecord.__slots__ if n != "wall_time_s"]  # type: ignore[attr-defined]
+    """Every simulated figure of a record."""
+    names = [n for n in ReplicationRecord.__slots__ if n not in RUN_MEASURES]  # type: ignore[attr-defined]
     return {name: getattr(record, name) for name in names}
 
 
@@ -137,7 +144,8 @@ def test_the_runner_simulates_scenarios_that_differ_in_usage_once(
     )
     assert len(simulated) == 2 * 2  # two distinct simulations, two replications each
     assert sorted(reported) == [0, 1, 2, 3]
-    assert reported[1] is reported[0] and reported[3] is reported[0]
+    for index in (1, 3):  # the same records, not a second simulation
+        assert all(a is b for a, b in zip(reported[index], reported[0], strict=True))
     assert progress[-1] == (8, 8)  # progress counts every scenario asked for
     alone = [compact(run_replication(variants[2], SEED, r)) for r in range(2)]
     for x, y in zip(reported[2], alone, strict=True):
@@ -145,30 +153,113 @@ def test_the_runner_simulates_scenarios_that_differ_in_usage_once(
             _assert_same(a, b)
 
 
-def test_sensitivity_points_along_a_usage_figure_re_price_one_simulation(
-    prod: isim.Scenario,
+#: Pairs of failure figures; each pair's second differs in every figure of one process kind.
+FAILURE_VARIANTS = {
+    "nat_gateway": (
+        {"failures.nat_gateway.rate": "1/y"},
+        {"failures.nat_gateway.rate": "3/y", "failures.nat_gateway.duration": "2h"},
+    ),
+    "az_outage": (
+        {"failures.az_outage.rate": "0.5/y"},
+        {"failures.az_outage.rate": "2/y", "failures.az_outage.launches": "insufficient-capacity"},
+    ),
+    "eks_control_plane": (
+        {"failures.eks_control_plane.rate": "1/y"},
+        {"failures.eks_control_plane.rate": "4/y", "failures.eks_control_plane.duration": "3h"},
+    ),
+    "rds_instance": (
+        {"failures.rds_instance.rate": "1/y"},
+        {"failures.rds_instance.rate": "3/y"},
+    ),
+    "az_outage during region outages": (
+        {
+            "failures.region_outage.enabled": True,
+            "failures.region_outage.rate": "3/y",
+            "failures.az_outage.rate": "0.5/y",
+        },
+        {
+            "failures.region_outage.enabled": True,
+            "failures.region_outage.rate": "3/y",
+            "failures.az_outage.rate": "2/y",
+            "failures.az_outage.launches": "insufficient-capacity",
+        },
+    ),
+    "region_outage": (
+        {},
+        {"failures.region_outage.enabled": True, "failures.region_outage.rate": "1/y"},
+    ),
+}
+
+
+def test_the_models_clocks_are_its_failure_processes_that_depend_on_nothing_else(
+    prod: isim.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inputs = [
-        item
-        for item in find_inputs(prod)
-        if item.name in ("prod.network.traffic.response_kb_per_request", "prod.demand.peak_rps")
-    ]
-    assert [i.name for i in inputs] == [
+    import innovate_sim.aws.build as build
+
+    started: list[tuple[str, float]] = []
+    for name in ("alternating_outages", "poisson_events"):
+        original = getattr(build, name)
+
+        def recording(sim: Any, stream: Any, rate: float, *rest: Any, _f: Any = original) -> None:
+            started.append((stream.name, rate))
+            _f(sim, stream, rate, *rest)
+
+        monkeypatch.setattr(build, name, recording)
+    scenario = prod.with_(FAILURE_VARIANTS["region_outage"][1])
+    model = build.build_model(scenario, SEED, 0)
+    clocks = {(c.stream, c.rate_per_h) for c in model.clocks}
+    maintenance = {s for s in started if s[0].startswith(("rds-os-patch/", "rds-engine-upgrade/"))}
+    assert clocks == set(started) - maintenance
+    assert {c.kind for c in model.clocks} == set(UNREAD_WHEN_QUIET)
+
+
+@pytest.mark.parametrize("kind", list(FAILURE_VARIANTS))
+def test_replications_whose_failure_histories_match_are_identical(
+    prod: isim.Scenario, kind: str
+) -> None:
+    """Equal keys mean bit-identical records; the seed gives both equal and unequal keys."""
+    base, other = (prod.with_(changes) for changes in FAILURE_VARIANTS[kind])
+    keys = ReplicationKeys(SEED)
+    pairs = list(zip(keys.of(base, 12), keys.of(other, 12), strict=True))
+    shared = [r for r, (a, b) in enumerate(pairs) if a == b]
+    assert 0 < len(shared) < len(pairs), shared
+    for replication in shared:
+        a = compact(run_replication(base, SEED, replication))
+        b = compact(run_replication(other, SEED, replication))
+        for (name, x), y in zip(_fields(a).items(), _fields(b).values(), strict=True):
+            try:
+                _assert_same(x, y)
+            except AssertionError as error:  # pragma: no cover - names the field on failure
+                raise AssertionError(f"replication {replication}: {name} differs") from error
+
+
+def test_sensitivity_points_share_replications_and_lose_nothing() -> None:
+    prod = with_default_ranges(
+        isim.load_scenario(ROOT / "scenarios" / "prod.yaml").with_({"horizon": "60d"})
+    )
+    wanted = (
         "prod.network.traffic.response_kb_per_request",
         "prod.demand.peak_rps",
-    ]
+        "failures.nat_gateway.rate",
+    )
+    inputs = [item for item in find_inputs(prod) if item.name in wanted]
+    assert [i.name for i in inputs] == list(wanted)
     central = np.array([item.central for item in inputs])
-    points = np.array([central, central * [2.0, 1.0], central * [0.5, 1.0], central * [1.0, 0.8]])
-    shared = ScenarioRuns(prod, inputs, seed=SEED, replications=2)
+    points = central * np.array(
+        [[1, 1, 1], [2.0, 1, 1], [0.5, 1, 1], [1, 0.8, 1], [1, 1, 0.1], [1, 1, 0.3], [1, 1, 10]]
+    )
+    shared = ScenarioRuns(prod, inputs, seed=SEED, replications=4)
     together = shared.run(points)
-    assert (shared.points, shared.simulated) == (4, 2)
-    again = shared.run(points[:1] * [3.0, 1.0])  # a new response size: the kept simulation
-    assert (shared.points, shared.simulated) == (5, 2)
+    keys = ReplicationKeys(SEED)
+    distinct = {k for p in points for k in keys.of(with_values(prod, inputs, p), 4)}
+    assert shared.simulated == len(distinct) < 4 * (len(points) - 2)
+    again = shared.run(points[:1] * [3.0, 1, 1])  # a new response size: the kept simulation
+    assert (shared.points, shared.simulated) == (len(points) + 1, len(distinct))
     cost = "prod.monthly_cost_usd"
     assert together.statistic[cost][1] > together.statistic[cost][0] > together.statistic[cost][2]
-    for row, point in enumerate([*points, points[0] * [3.0, 1.0]]):
-        alone = ScenarioRuns(prod, inputs, seed=SEED, replications=2).run(point[None, :])
-        runs, index = (together, row) if row < 4 else (again, 0)
+    for row, point in enumerate([*points, points[0] * [3.0, 1, 1]]):
+        alone = ScenarioRuns(prod, inputs, seed=SEED, replications=4).run(point[None, :])
+        runs, index = (together, row) if row < len(points) else (again, 0)
         for key, values in alone.values.items():
             np.testing.assert_array_equal(runs.values[key][index], values[0])
             assert runs.statistic[key][index] == alone.statistic[key][0]

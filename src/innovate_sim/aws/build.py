@@ -34,7 +34,13 @@ from innovate_sim.aws.lifecycle import NodeLifecycle
 from innovate_sim.aws.nat_failover import NatFailover
 from innovate_sim.aws.rds import Database, Maintenance
 from innovate_sim.engine import Simulation
-from innovate_sim.failures import Breakable, alternating_outages, poisson_events, schedule_chaos
+from innovate_sim.failures import (
+    Breakable,
+    Clock,
+    alternating_outages,
+    poisson_events,
+    schedule_chaos,
+)
 from innovate_sim.pricing import PriceCatalog, scenario_catalog
 from innovate_sim.rng import RandomStreams
 from innovate_sim.scenario import Distribution, Scenario
@@ -58,6 +64,9 @@ class Model:
     scenario: Scenario
     region: Region
     environments: dict[str, EnvironmentModel] = field(default_factory=dict)
+    #: the failure processes whose arrivals depend only on their stream (AZ, region, NAT
+    #: Gateway, EKS control plane and RDS instance failures)
+    clocks: list[Clock] = field(default_factory=list)
 
     def run(self) -> None:
         """Run to the horizon; the environments tell their subscribers the start and the end."""
@@ -77,6 +86,7 @@ class _Wiring:
     streams: RandomStreams
     catalog: PriceCatalog
     event_log: bool
+    clocks: list[Clock] = field(default_factory=list)
 
     def sampler(self, dist: Distribution, name: str) -> Callable[[], float]:
         """Draws of ``dist`` from the stream named ``name``."""
@@ -84,13 +94,18 @@ class _Wiring:
 
     def outages(
         self,
+        kind: str,
         stream: str,
         rate_per_h: float,
         duration: Distribution,
         duration_stream: str,
         target: Breakable,
     ) -> None:
-        """Start a process of outages of ``target``: up for Exp(rate), down for ``duration``."""
+        """Start a process of outages of ``target``: up for Exp(rate), down for ``duration``.
+
+        ``kind`` is the scenario's ``failures`` field the process follows.
+        """
+        self.clocks.append(Clock(kind, stream, rate_per_h))
         alternating_outages(
             self.sim,
             self.streams.stream(stream),
@@ -125,10 +140,11 @@ def build_model(
     region.zones = [
         Zone(i, region) for i in range(max((t.zones for t in shapes.values()), default=1))
     ]
-    model = Model(sim, scenario, region)
+    model = Model(sim, scenario, region, clocks=wiring.clocks)
     failures = scenario.failures
     for zone in region.zones:
         wiring.outages(
+            "az_outage",
             f"az-outage/{scenario.region}/{zone.name}",
             failures.az_outage.rate,
             failures.az_outage.duration,
@@ -137,6 +153,7 @@ def build_model(
         )
     if failures.region_outage.enabled:
         wiring.outages(
+            "region_outage",
             f"region-outage/{scenario.region}",
             failures.region_outage.rate,
             failures.region_outage.duration,
@@ -158,6 +175,7 @@ def _build_environment(
     nats = [NatGateway(zones[zone]) for zone in topology.nat_zones]
     for nat in nats:
         wiring.outages(
+            "nat_gateway",
             f"nat-failure/{name}/{nat.zone.name}",
             failures.nat_gateway.rate,
             failures.nat_gateway.duration,
@@ -202,6 +220,7 @@ def _build_environment(
         model.database = _build_database(wiring, name, env, zones, model)
     if env.cluster is not None:
         wiring.outages(
+            "eks_control_plane",
             f"eks-control-plane/{name}",
             failures.eks_control_plane.rate,
             failures.eks_control_plane.duration,
@@ -244,10 +263,16 @@ def _build_database(
     if wiring.event_log:
         database.events = []
     for instance in database.instances:
+        clock = Clock(
+            "rds_instance",
+            f"rds-instance/{name}/{instance.index}",
+            scenario.failures.rds_instance.rate,
+        )
+        wiring.clocks.append(clock)
         poisson_events(
             wiring.sim,
-            wiring.streams.stream(f"rds-instance/{name}/{instance.index}"),
-            scenario.failures.rds_instance.rate,
+            wiring.streams.stream(clock.stream),
+            clock.rate_per_h,
             partial(database.fail_instance, instance.index),
         )
     plan = spec.maintenance

@@ -69,7 +69,8 @@ class ReplicationRecord:
         replication: its number.
         error: the exception text if it failed (the other fields are then empty).
         wall_time_s: seconds it took.
-        events: simpy events processed.
+        events: simpy events processed (like ``wall_time_s``, by the run that simulated
+            it, when several scenarios share the replication).
         availability_values: per environment, the values of :data:`AVAILABILITY_FIELDS`.
         incident_values: per incident, the values of :data:`INCIDENT_FIELDS`.
         lost_by_cause: (environment, cause, lost requests).

@@ -7,26 +7,25 @@ name) only, so results are identical whatever the executor, the number of
 workers or the chunking; outcomes are sorted by replication number. A Dask
 ``Client.get_executor()`` works unchanged (see :mod:`innovate_sim.experiments.dask`).
 
-Scenarios that differ only in usage figures priced after the run (traffic per
-request, logs, object storage: :meth:`Scenario.simulation_key
-<innovate_sim.scenario.Scenario.simulation_key>`) are simulated once and share
-their replications: a sensitivity analysis or sweep over response size
-re-prices one simulation instead of repeating it.
+A replication that is the same simulation under several scenarios — they
+differ only in usage figures priced after the run, or in the figures of failure
+processes that bring no failure in it (:mod:`innovate_sim.experiments.sharing`)
+— is simulated once and reported for each of them.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 
 from innovate_sim.cost.pricecheck import check_prices
 from innovate_sim.experiments.dask import shipped
 from innovate_sim.experiments.records import ReplicationRecord, compact
 from innovate_sim.experiments.replication import run_replication
 from innovate_sim.experiments.result import SimulationResult
+from innovate_sim.experiments.sharing import ReplicationKeys
 from innovate_sim.rng import check_seed
 from innovate_sim.scenario import Scenario
 
@@ -84,65 +83,104 @@ def chunk_size(tasks: int, parallel: int, replications: int) -> int:
     return max(1, min(MAX_CHUNK, replications, tasks // max(1, TASKS_PER_WORKER * parallel)))
 
 
-def _same_simulation(scenarios: Sequence[Scenario]) -> list[list[int]]:
-    """Indices of ``scenarios`` grouped by simulation key, groups in order of first appearance."""
-    groups: dict[str, list[int]] = {}
-    for index, scenario in enumerate(scenarios):
-        groups.setdefault(scenario.simulation_key(), []).append(index)
-    return list(groups.values())
+def _chunks(replications: Sequence[int], size: int) -> list[list[int]]:
+    """Replication numbers cut into runs of ``size``."""
+    return [list(replications[i : i + size]) for i in range(0, len(replications), size)]
 
 
-def _chunks(replications: int, size: int) -> list[list[int]]:
-    """Replication numbers 0…replications−1 cut into runs of ``size``."""
-    return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
-
-
-@dataclass(frozen=True)
 class _Batches:
-    """Replications 0…``replications``−1 of each scenario, and where to report them."""
+    """Replications 0…``replications``−1 of each scenario, each distinct simulation run once.
 
-    scenarios: Sequence[Scenario]
-    seed: int
-    replications: int
-    on_done: BatchDone
-    tick: Callable[[int], None]
-    #: per scenario, how many of the scenarios asked for it stands for (progress counts them all)
-    copies: Sequence[int]
+    Replications that are one simulation (:class:`~innovate_sim.experiments.sharing.
+    ReplicationKeys`; never two of one scenario) are run under the first
+    scenario that needs them, and a scenario is reported once all of its
+    replications are in. ``known`` maps keys to records already simulated: they
+    are not run again, and new ones are added to it (otherwise records are
+    dropped once every scenario that needs them is reported).
+    """
+
+    def __init__(
+        self,
+        scenarios: Sequence[Scenario],
+        seed: int,
+        replications: int,
+        on_done: BatchDone,
+        tick: Callable[[int], None],
+        known: MutableMapping[str, ReplicationRecord] | None,
+    ) -> None:
+        self.scenarios = scenarios
+        self.seed = seed
+        self.on_done = on_done
+        self.tick = tick
+        self.keep = known is not None
+        self.found: MutableMapping[str, ReplicationRecord] = {} if known is None else known
+        if len(scenarios) > 1 or self.keep:
+            sharing = ReplicationKeys(seed)
+            self.keys = [sharing.of(scenario, replications) for scenario in scenarios]
+        else:  # one scenario: its replications are all different
+            self.keys = [[str(r) for r in range(replications)] for _ in scenarios]
+        self.users: dict[str, list[int]] = {}
+        self.todo: list[list[int]] = [[] for _ in scenarios]
+        for index, keys in enumerate(self.keys):
+            for r, key in enumerate(keys):
+                users = self.users.setdefault(key, [])
+                if not users and key not in self.found:
+                    self.todo[index].append(r)
+                users.append(index)
+        self.missing = [len(keys) for keys in self.keys]
+        self.left = {key: len(users) for key, users in self.users.items()}
+
+    def start(self) -> None:
+        """Count in what ``known`` already holds; report the scenarios it completes."""
+        for key in [key for key in self.users if key in self.found]:
+            self._arrived(key)
 
     def run_here(self) -> None:
         """Run every replication in this process, scenario after scenario."""
+        self.start()
         for index, scenario in enumerate(self.scenarios):
-            outcomes = []
-            for r in range(self.replications):
-                outcomes.append(compact(run_replication(scenario, self.seed, r)))
-                self.tick(self.copies[index])
-            self.on_done(index, outcomes)
+            for r in self.todo[index]:
+                record = compact(run_replication(scenario, self.seed, r))
+                self._add(index, record)
 
     def run_on(self, executor: Executor, parallel: int) -> None:
         """Submit chunks of replications to ``executor``; report each scenario once complete."""
-        count = self.replications
-        size = chunk_size(count * len(self.scenarios), parallel, count)
+        self.start()
+        wanted = [len(todo) for todo in self.todo]
+        size = chunk_size(sum(wanted), parallel, max(wanted, default=1))
         futures: dict[Future[list[ReplicationRecord]], int] = {}
-        pending = [0] * len(self.scenarios)
-        gathered: list[list[ReplicationRecord]] = [[] for _ in self.scenarios]
         try:
             for index, scenario in enumerate(self.scenarios):  # early scenarios finish first
+                if not self.todo[index]:
+                    continue
                 payload = shipped(executor, scenario)  # on Dask, sent to the workers once
-                for chunk in _chunks(count, size):
+                for chunk in _chunks(self.todo[index], size):
                     futures[executor.submit(run_chunk, payload, self.seed, chunk)] = index
-                    pending[index] += 1
             for future in as_completed(futures):
                 index = futures[future]
-                outcomes = future.result()
-                gathered[index].extend(outcomes)
-                pending[index] -= 1
-                self.tick(len(outcomes) * self.copies[index])
-                if pending[index] == 0:
-                    done, gathered[index] = gathered[index], []
-                    self.on_done(index, sorted(done, key=lambda o: o.replication))
+                for record in future.result():
+                    self._add(index, record)
         finally:
             for future in futures:
                 future.cancel()
+
+    def _add(self, index: int, record: ReplicationRecord) -> None:
+        key = self.keys[index][record.replication]
+        self.found[key] = record
+        self._arrived(key)
+
+    def _arrived(self, key: str) -> None:
+        users = self.users[key]
+        self.tick(len(users))
+        for index in users:
+            self.missing[index] -= 1
+            if self.missing[index] == 0:
+                keys = self.keys[index]
+                self.on_done(index, [self.found[k] for k in keys])
+                for k in keys:
+                    self.left[k] -= 1
+                    if self.left[k] == 0 and not self.keep:
+                        del self.found[k]
 
 
 def run_batches(
@@ -155,6 +193,7 @@ def run_batches(
     workers: int | None = None,
     progress: Progress | None = None,
     already_done: int = 0,
+    known: MutableMapping[str, ReplicationRecord] | None = None,
 ) -> None:
     """Run replications 0…``replications``−1 of every scenario; report each as it completes.
 
@@ -172,6 +211,8 @@ def run_batches(
         progress: called with (done, total) replications as they finish.
         already_done: replications counted as done before this call (a resumed
             sweep), included in ``progress``'s figures.
+        known: records by replication key already simulated, reused and added to
+            (:class:`~innovate_sim.experiments.sharing.ReplicationKeys`).
     """
     done = already_done
     total = already_done + replications * len(scenarios)
@@ -182,17 +223,10 @@ def run_batches(
         if progress:
             progress(done, total)
 
-    groups = _same_simulation(scenarios)
-
-    def report(index: int, outcomes: list[ReplicationRecord]) -> None:
-        for asked in groups[index]:
-            on_done(asked, outcomes)
-
     own_pool = None
     if executor is None and workers is not None and workers > 1 and scenarios:
         own_pool = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
-    unique = [scenarios[group[0]] for group in groups]
-    batches = _Batches(unique, seed, replications, report, tick, [len(g) for g in groups])
+    batches = _Batches(scenarios, seed, replications, on_done, tick, known)
     try:
         if executor is None:
             batches.run_here()

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 from innovate_sim.engine import Simulation
-from innovate_sim.rng import Stream
+from innovate_sim.rng import RandomStreams, Stream
 
-__all__ = ["alternating_outages", "poisson_events"]
+__all__ = ["Clock", "alternating_outages", "poisson_events"]
 
 
 def _exponential(stream: Stream, rate_per_h: float) -> Callable[[], float]:
@@ -26,6 +27,32 @@ def _exponential(stream: Stream, rate_per_h: float) -> Callable[[], float]:
     draw = stream.random
     log = math.log
     return lambda: -mean * log(1.0 - draw())
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A failure process whose arrivals depend on nothing but its own stream and rate.
+
+    Its first failure comes at the first draw of its stream, whatever the rest
+    of the model does, so whether a replication sees any failure of it can be
+    told without simulating (:meth:`first_arrival`).
+
+    Attributes:
+        kind: the scenario's ``failures`` field it follows (``nat_gateway``…).
+        stream: the name of its random stream.
+        rate_per_h: failures per hour while up.
+    """
+
+    kind: str
+    stream: str
+    rate_per_h: float
+
+    def first_arrival(self, seed: int, replication: int) -> float:
+        """When its first failure comes in that replication (hours; ``inf`` at rate 0)."""
+        if self.rate_per_h <= 0:
+            return math.inf
+        stream = RandomStreams(seed, replication).stream(self.stream)
+        return _exponential(stream, self.rate_per_h)()
 
 
 def alternating_outages(

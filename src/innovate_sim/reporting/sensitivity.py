@@ -47,15 +47,19 @@ def design_text(settings: dict[str, Any]) -> str:
             f" + {settings['flip_points']} flip-search points × "
             f"{settings['flip_replications_per_point']} replications"
         )
-    points = settings["ranking_points"] + settings["flip_points"]
-    simulated = settings.get("simulated_ranking_points", 0) + settings.get(
-        "simulated_flip_points", settings["flip_points"]
-    )
-    if "simulated_ranking_points" in settings and simulated < points:
-        text += (
-            f" ({simulated} simulated; the other {points - simulated} differ from one of them "
-            "only in usage figures, so they re-price its replications)"
+    if "simulated_ranking_replications" in settings:
+        asked = (
+            settings["ranking_points"] * settings["replications_per_point"]
+            + settings["flip_points"] * settings["flip_replications_per_point"]
         )
+        simulated = (
+            settings["simulated_ranking_replications"] + settings["simulated_flip_replications"]
+        )
+        if simulated < asked:
+            text += (
+                f"; {simulated:,} of the {asked:,} replications simulated, the others shared "
+                "(points that differ only in usage figures, or in failures that never came)"
+            )
     return text
 
 

@@ -159,7 +159,7 @@ class SimulationSettings(ScenarioModel):
         return value
 
 
-def _digest(data: dict[str, Any]) -> str:
+def content_digest(data: dict[str, Any]) -> str:
     """A short, stable hash of JSON-able data."""
     payload = json.dumps(data, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -264,7 +264,7 @@ class Scenario(ScenarioModel):
 
     def content_hash(self) -> str:
         """A short, stable hash of the validated content (not of the file's formatting)."""
-        return _digest(self.model_dump(mode="json", exclude={"extends"}))
+        return content_digest(self.model_dump(mode="json", exclude={"extends"}))
 
     def simulation_key(self) -> str:
         """A hash of what the simulation reads: the content without the usage fields.
@@ -274,6 +274,10 @@ class Scenario(ScenarioModel):
         enter it, so two scenarios with the same key give identical replications
         under the same seed; experiments simulate such scenarios once.
         """
+        return content_digest(self.simulation_content())
+
+    def simulation_content(self) -> dict[str, Any]:
+        """The content as JSON-able data, without the usage fields (see :meth:`simulation_key`)."""
         data = self.model_dump(mode="json", exclude={"extends"})
         for environment in data["environments"].values():
             for path in USAGE_FIELDS:
@@ -282,7 +286,7 @@ class Scenario(ScenarioModel):
                 for part in parents:
                     node = node[part]
                 node.pop(leaf, None)
-        return _digest(data)
+        return data
 
     #: Validates scenario data with located errors and the catalog checks: set by
     #: :mod:`innovate_sim.scenario.loader`, which knows both (the model imports neither).

@@ -14,6 +14,7 @@ costliest month — and the statistic of every target, computed exactly as
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -36,9 +37,22 @@ __all__ = ["Output", "PointRuns", "ScenarioRuns", "forecasts", "outputs_of"]
 
 Progress = Callable[[int, int], None]
 
-#: Simulations a :class:`ScenarioRuns` keeps for points that re-price them (a flip sweep
-#: along a usage figure re-prices the central point's).
-KEPT_SIMULATIONS = 8
+#: Points' worth of replications a :class:`ScenarioRuns` keeps for later points that share
+#: them (a flip sweep along a usage figure re-prices the central point's).
+KEPT_SIMULATIONS = 16
+
+
+class _Kept(OrderedDict[str, ReplicationRecord]):
+    """Records by replication key, least recently read first."""
+
+    def __getitem__(self, key: str) -> ReplicationRecord:
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def trim(self, size: int) -> None:
+        """Forget the least recently read records beyond ``size``."""
+        while len(self) > size:
+            self.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -238,10 +252,10 @@ class ScenarioRuns:
         self.workers = workers
         self.executor = executor
         self.progress = progress
-        #: points evaluated, and how many of them were simulated (the others re-priced one)
+        #: points evaluated, and replications simulated for them (the others were shared)
         self.points = 0
         self.simulated = 0
-        self._kept: dict[str, list[ReplicationRecord]] = {}
+        self._kept = _Kept()
 
     def run(self, points: np.ndarray) -> PointRuns:
         """Every output at every point: per-replication values and judged figures."""
@@ -262,54 +276,39 @@ class ScenarioRuns:
     def _map(self, points: np.ndarray) -> list[dict[str, Forecast]]:
         """Simulate every point (same seed and replications) and reduce it to its outputs.
 
-        Points whose scenarios simulate identically (they differ only in usage
-        figures priced after the run, :meth:`Scenario.simulation_key
-        <innovate_sim.scenario.Scenario.simulation_key>`) share one simulation,
-        also with the points of the last few calls.
+        A replication that is the same simulation at several points (they differ
+        only in usage figures, or in the figures of failure processes that bring
+        no failure in it: :mod:`innovate_sim.experiments.sharing`) is simulated
+        once, also across the last few calls.
         """
         scenarios = [with_values(self.scenario, self.inputs, row) for row in points]
-        keys = [scenario.simulation_key() for scenario in scenarios]
         rows: list[dict[str, Forecast]] = [{} for _ in scenarios]
-        first_of: dict[str, int] = {}  # the first point of each simulation still to run
-        for i, key in enumerate(keys):
-            if key not in self._kept:
-                first_of.setdefault(key, i)
-        firsts = list(first_of.values())
-
-        def reduce(key: str, outcomes: list[ReplicationRecord]) -> None:
-            for i, other in enumerate(keys):
-                if other == key:
-                    result = SimulationResult(scenarios[i], self.seed, outcomes, 0.0)
-                    rows[i] = forecasts(result, self.outputs)
+        before = len(self._kept)
 
         def done(index: int, outcomes: list[ReplicationRecord]) -> None:
-            first = firsts[index]
             failed = [o.error for o in outcomes if o.error is not None]
             if failed:
-                names = [i.name for i in self.inputs]
-                where = dict(zip(names, points[first].tolist(), strict=True))
+                where = dict(
+                    zip([i.name for i in self.inputs], points[index].tolist(), strict=True)
+                )
                 raise InnovateSimError(f"a replication failed at {where}: {failed[0]}")
-            self._kept[keys[first]] = outcomes
-            reduce(keys[first], outcomes)
+            result = SimulationResult(scenarios[index], self.seed, outcomes, 0.0)
+            rows[index] = forecasts(result, self.outputs)
 
         def progress(replications_done: int, total: int) -> None:
             if self.progress:
                 self.progress(replications_done // self.replications, total // self.replications)
 
         run_batches(
-            [scenarios[i] for i in firsts],
+            scenarios,
             self.seed,
             self.replications,
             done,
             executor=self.executor,
             workers=self.workers,
             progress=progress,
+            known=self._kept,
         )
-        self.simulated += len(firsts)
-        for key in dict.fromkeys(keys):
-            if key not in first_of:
-                reduce(key, self._kept[key])
-            self._kept[key] = self._kept.pop(key)  # most recently used last
-        while len(self._kept) > KEPT_SIMULATIONS:
-            del self._kept[next(iter(self._kept))]
+        self.simulated += len(self._kept) - before
+        self._kept.trim(KEPT_SIMULATIONS * self.replications)
         return rows
