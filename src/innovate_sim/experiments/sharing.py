@@ -54,15 +54,24 @@ class ReplicationKeys:
         self.seed = int(seed)
         self._first: dict[tuple[int, str, float], float] = {}
 
-    def of(self, scenario: Scenario, replications: int) -> list[str]:
-        """The key of each replication ``0 … replications − 1`` of ``scenario``."""
-        data = scenario.simulation_content()
-        sections = {
-            kind: content_digest({kind: data["failures"].pop(kind)}) for kind in UNREAD_WHEN_QUIET
-        }
-        base = content_digest(data)
+    def base(self, scenario: Scenario) -> str:
+        """What every replication key of ``scenario`` starts with: scenarios with different
+        bases share no replication."""
+        return self._content(scenario)[0]
+
+    def of(self, scenario: Scenario, replications: int, *, failures: bool = True) -> list[str]:
+        """The key of each replication ``0 … replications − 1`` of ``scenario``.
+
+        Args:
+            scenario: the scenario.
+            replications: how many.
+            failures: find the failure processes that stay quiet in each
+                replication (one draw per process); False when no other
+                scenario has the same :meth:`base`, so nothing could be shared.
+        """
+        base, sections = self._content(scenario)
         clocks: dict[str, list[Clock]] = {kind: [] for kind in UNREAD_WHEN_QUIET}
-        quiet_possible = not scenario.chaos
+        quiet_possible = failures and not scenario.chaos
         if quiet_possible:
             try:
                 built = build_model(scenario, self.seed, 0).clocks
@@ -83,6 +92,15 @@ class ReplicationKeys:
             ]
             keys.append(json.dumps([r, base, *parts]))
         return keys
+
+    @staticmethod
+    def _content(scenario: Scenario) -> tuple[str, dict[str, str]]:
+        """The digest of the simulated content without the failure figures, and theirs."""
+        data = scenario.simulation_content()
+        sections = {
+            kind: content_digest({kind: data["failures"].pop(kind)}) for kind in UNREAD_WHEN_QUIET
+        }
+        return content_digest(data), sections
 
     def _first_arrival(self, clock: Clock, replication: int) -> float:
         key = (replication, clock.stream, clock.rate_per_h)
