@@ -398,6 +398,7 @@ class Cluster:
         node.last_pod_change_h = self.sim.now
         counts = pod.workload.zone_counts
         counts[node.zone.index] += 1
+        pod.workload.placements += 1
         pod.state = STARTING
         if node.state == RUNNING:
             self._start_pod(pod)
@@ -414,6 +415,7 @@ class Cluster:
         node.free_pods += 1
         node.last_pod_change_h = self.sim.now
         pod.workload.zone_counts[node.zone.index] -= 1
+        pod.workload.placements += 1
         pod.node = None
         self._node_changed(node)
         self.request_scheduling()
