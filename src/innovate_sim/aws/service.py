@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["ServiceState", "WorkloadService"]
 
@@ -59,6 +60,11 @@ class ServiceState:
 
     def saturation_rps(self) -> float:
         """Lowest demand at which some workload saturates (∞ if none can)."""
+        return self._saturation_rps
+
+    @cached_property
+    def _saturation_rps(self) -> float:
+        # asked for by the environment and by every recorder of the state: computed once
         level = min((w.saturation_rps for w in self.workloads), default=_INF)
         return level / (1.0 - self.front_loss) if self.front_loss < 1.0 else _INF
 

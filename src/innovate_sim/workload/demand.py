@@ -120,7 +120,7 @@ class DemandCurve:
 
     def requests(self, start_h: float, end_h: float) -> float:
         """Number of requests arriving in [start, end]."""
-        return self.integral(start_h, end_h) * SECONDS_PER_HOUR
+        return (self._area_to(end_h) - self._area_to(start_h)) * SECONDS_PER_HOUR
 
     def mean_rps(self, start_h: float, end_h: float) -> float:
         """Mean demand over [start, end] (requests per second)."""
