@@ -54,6 +54,7 @@ class DemandCurve:
         self._last_position = float(len(values) - 2)
         areas = 0.5 * (values[1:] + values[:-1]) * self.step_h
         self._cumulative = np.concatenate(([0.0], np.cumsum(areas))).tolist()
+        self._recent_areas: dict[float, float] = {}
         # demand ≤ level is −demand ≥ −level: one search over maxima serves both directions
         self._rising = _maxima_tree(self._values)
         self._falling = _maxima_tree([-v for v in self._values])
@@ -104,7 +105,20 @@ class DemandCurve:
         return v[index] + (v[index + 1] - v[index]) * frac
 
     def _area_to(self, t_h: float) -> float:
-        """∫₀ᵗ demand dt in rps·hours (demand beyond the last knot stays at its value)."""
+        """∫₀ᵗ demand dt in rps·hours (demand beyond the last knot stays at its value).
+
+        The last few answers are kept: at every change of a replication's state
+        two recorders ask for the requests since the previous change, the areas
+        up to the same two instants.
+        """
+        area = self._recent_areas.get(t_h)
+        if area is None:
+            if len(self._recent_areas) >= 4:
+                self._recent_areas.clear()
+            area = self._recent_areas[t_h] = self._compute_area_to(t_h)
+        return area
+
+    def _compute_area_to(self, t_h: float) -> float:
         if t_h <= 0:
             return 0.0
         if t_h >= self.end_h:

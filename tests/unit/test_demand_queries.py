@@ -1,10 +1,14 @@
-"""The demand curve's next crossing against a knot-by-knot scan.
+"""The demand curve's queries against plain computations.
+
+The number of requests between two instants, asked in the order the
+recorders ask (the last few areas are kept), equals the area computed afresh.
 
 :meth:`DemandCurve.next_crossing` finds the first knot reaching a level by
-descending a tree of group maxima and minima; the reference here walks every
-knot after the query time. Both solve the same segment, so the times must be
-equal to the last bit, on curves short enough to fit in one group and long
-enough to need several rows of the tree.
+descending a tree of group maxima (of the knots, or of their negation for a
+downward crossing); the reference here walks every knot after the query time.
+Both solve the same segment, so the times must be equal to the last bit, on
+curves short enough to fit in one group and long enough to need several rows
+of the tree.
 """
 
 from __future__ import annotations
@@ -62,3 +66,16 @@ def test_a_level_reached_only_at_the_last_knot_is_found_across_every_row() -> No
     assert curve.next_crossing(0.3, 2.0, True) == curve.end_h - 0.25 / 2
     assert curve.next_crossing(0.3, 3.5, True) == math.inf
     assert curve.next_crossing(0.3, 0.5, False) == math.inf
+
+
+@settings(max_examples=100, deadline=None)
+@given(knot_values, st.lists(st.floats(-0.1, 1.2), min_size=1, max_size=30))
+def test_requests_between_instants_equal_the_areas_computed_afresh(
+    values: list[float], instants: list[float]
+) -> None:
+    curve = DemandCurve(0.25, np.array(values))
+    times = [fraction * curve.end_h for fraction in instants]
+    for start_h, end_h in zip([0.0, *times], times, strict=False):
+        for _ in range(2):  # two recorders ask for the same interval
+            expected = (curve._compute_area_to(end_h) - curve._compute_area_to(start_h)) * 3600
+            assert curve.requests(start_h, end_h) == expected
