@@ -178,8 +178,12 @@ class Hpa:
         recommendation of the window's highest demand.
         """
         period = self.spec.sync_period
+        delay = self.spec.metrics_delay
         ticks = max(1, round(self.spec.scale_down_stabilization / period))
-        highest = max(self._lagged(now - k * period) for k in range(ticks))
+        # the highest of the lagged demands (_lagged of each tick: scaling by the share
+        # keeps the order)
+        rps = self.curve.rps
+        highest = max(rps(now - k * period - delay) for k in range(ticks)) * self.share
         return self._recommendation(highest, n, r)
 
     def _scale(self, replicas: int) -> None:
