@@ -174,14 +174,14 @@ class Hpa:
 
         A recommendation never falls as demand rises (below the tolerance band it
         is at most ``n``, inside it ``n``, above it at least ``n``; rounding moves
-        no figure across ``n`` for fewer than a million replicas), so it is the
-        recommendation of the window's highest demand.
+        no figure across ``n`` below a million replicas, and the schema allows at
+        most 10,000), so it is the recommendation of the window's highest demand.
         """
         period = self.spec.sync_period
         delay = self.spec.metrics_delay
         ticks = max(1, round(self.spec.scale_down_stabilization / period))
-        # the highest of the lagged demands (_lagged of each tick: scaling by the share
-        # keeps the order)
+        # _lagged of every tick, the share applied once to the highest: scaling by a
+        # positive share keeps the order, so this is the same float
         rps = self.curve.rps
         highest = max(rps(now - k * period - delay) for k in range(ticks)) * self.share
         return self._recommendation(highest, n, r)
