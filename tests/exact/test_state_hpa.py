@@ -234,3 +234,25 @@ def test_event_driven_hpa_matches_polling_and_stays_within_bounds(
     expected = polled(curve, spec, replicas, low, high, horizon_h)
     assert [e for _, e in events] == [e for _, e in expected]
     assert [t for t, _ in events] == pytest.approx([t for t, _ in expected], abs=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 2e6), min_size=1, max_size=20),
+    st.integers(0, 10_000),
+    st.floats(0.01, 5_000.0),
+    st.sampled_from([0.0, 0.05, 0.1, 0.3]),
+)
+def test_a_recommendation_never_falls_as_demand_rises(
+    demands: list[float], replicas: int, rps: float, tolerance: float
+) -> None:
+    # the scale-down window takes the recommendation of its highest demand for the highest
+    # recommendation; with demands near the band's edges as well as anywhere
+    hpa, _ = run_hpa(DemandCurve.flat(RPS, 1.0), replicas=1, low=1, high=3, horizon_h=S)
+    hpa.spec = hpa.spec.model_copy(update={"tolerance": tolerance})
+    edges = [replicas * rps * (1 + f) for f in (-tolerance, 0.0, tolerance)]
+    near = [math.nextafter(e, d) for e in edges for d in (0.0, math.inf)] + edges
+    recommendations = [hpa._recommendation(d, replicas, rps) for d in sorted(demands + near)]
+    assert recommendations == sorted(recommendations)
+    highest = max(hpa._recommendation(d, replicas, rps) for d in demands)
+    assert highest == hpa._recommendation(max(demands), replicas, rps)

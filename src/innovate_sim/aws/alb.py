@@ -74,6 +74,8 @@ class LoadBalancerNodes:
 
     def dead_share(self) -> tuple[float, str]:
         """Share of client requests sent to dead ALB nodes, and why those nodes are dead."""
+        if all(zone.up for zone in self.zones):
+            return 0.0, ""
         listed = [z for z, listed in zip(self.zones, self.in_dns, strict=True) if listed]
         dead = [z for z in listed if not z.up]
         if not dead:

@@ -398,6 +398,7 @@ class Cluster:
         node.last_pod_change_h = self.sim.now
         counts = pod.workload.zone_counts
         counts[node.zone.index] += 1
+        pod.workload.placements += 1
         pod.state = STARTING
         if node.state == RUNNING:
             self._start_pod(pod)
@@ -414,6 +415,7 @@ class Cluster:
         node.free_pods += 1
         node.last_pod_change_h = self.sim.now
         pod.workload.zone_counts[node.zone.index] -= 1
+        pod.workload.placements += 1
         pod.node = None
         self._node_changed(node)
         self.request_scheduling()
@@ -474,12 +476,14 @@ class Cluster:
         if not self.control_plane.up or not self.pending:
             return
         unschedulable = False
-        domains: dict[str, list[int]] = {}  # the node set does not change while binding
+        # the node set does not change while binding: each workload's nodes and domains once
+        placement: dict[str, tuple[list[Node], list[int]]] = {}
         for pod in list(self.pending):
             workload = pod.workload
-            if workload.name not in domains:
-                domains[workload.name] = self._spread_domains(workload)
-            node = self._pick_node(pod, domains[workload.name])
+            if workload.name not in placement:
+                nodes = self._pool_nodes(workload)
+                placement[workload.name] = (nodes, _spread_domains(nodes))
+            node = self._pick_node(pod, *placement[workload.name])
             if node is not None:
                 self.bind(pod, node)
             elif pod.nominated is None or pod.nominated.state == TERMINATED:
@@ -489,19 +493,18 @@ class Cluster:
             for callback in self.on_unschedulable:
                 callback()
 
-    def _spread_domains(self, workload: WorkloadState) -> list[int]:
-        """Zones holding nodes of the workload's pools (its topology spread domains)."""
-        return sorted({n.zone.index for n in self._pool_nodes(workload)})
-
     def _pool_nodes(self, workload: WorkloadState) -> list[Node]:
         """The nodes of the pools the workload may run on."""
         return [n for p in workload.pools if p in self.pools for n in self.pools[p].nodes]
 
-    def _pick_node(self, pod: Pod, domains: list[int] | None = None) -> Node | None:
+    def _pick_node(self, pod: Pod, nodes: list[Node], domains: list[int]) -> Node | None:
         """kube-scheduler: filter nodes with room, honour zone spread, prefer least allocated.
 
-        Only the nodes of the workload's pools are looked at; ties go to the
-        lowest node id, so the order they are looked at in does not matter.
+        Args:
+            pod: the pending pod.
+            nodes: the nodes of the pools its workload may run on (:meth:`_pool_nodes`);
+                ties go to the lowest node id, so their order does not matter.
+            domains: the zones holding those nodes (its topology spread domains).
         """
         workload = pod.workload
         requests = workload.spec.requests
@@ -509,7 +512,7 @@ class Cluster:
         counts = workload.zone_counts
         candidates = [
             n
-            for n in self._pool_nodes(workload)
+            for n in nodes
             if n.free_pods >= 1
             and n.free_cpu + _EPS >= requests.cpu
             and n.free_memory_gib + _EPS >= requests.memory
@@ -517,8 +520,6 @@ class Cluster:
         ]
         if not candidates:
             return None
-        if domains is None:
-            domains = self._spread_domains(workload)
         low = min(counts[z] for z in domains) if domains else 0
         if spread.when_unsatisfiable == "do-not-schedule":
             candidates = [
@@ -534,3 +535,8 @@ class Cluster:
             return (penalty, used, node.id)
 
         return min(candidates, key=score)
+
+
+def _spread_domains(nodes: list[Node]) -> list[int]:
+    """Zones holding ``nodes`` (a workload's topology spread domains)."""
+    return sorted({n.zone.index for n in nodes})

@@ -102,6 +102,9 @@ class WorkloadState:
     """Ready pods by the requests per second one of them serves (its node's architecture)."""
     replacing: dict[str, int] = field(default_factory=dict)
     """Pods not yet ready that replace a pod lost to a cause, by cause."""
+    placements: int = 0
+    """Bindings and unbindings of its pods so far: a figure that depends only on which of
+    its pods sit on which nodes holds while this count stays the same."""
 
     def count_ready(self, node: Node, delta: int) -> None:
         """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""

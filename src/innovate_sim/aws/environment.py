@@ -137,7 +137,7 @@ class EnvironmentModel:
 
     def has_egress(self) -> bool:
         """Whether some AZ reaches the internet now."""
-        return any(self.egress.ok(z.index) for z in self.zones) if self.nats else False
+        return any(self.egress.ok_by_zone()) if self.nats else False
 
     def egress_share(self) -> float:
         """Share of egress-needing requests now landing in an AZ with a working route out.
@@ -146,7 +146,7 @@ class EnvironmentModel:
         routed pods, so an AZ weighs by the traffic share its pods carry; with
         no such pod routed, every AZ of the environment weighs the same.
         """
-        ok = [self.egress.ok(z.index) for z in self.zones]
+        ok = self.egress.ok_by_zone()
         if all(ok):
             return 1.0
         weights = [0.0] * len(self.zones)
@@ -212,7 +212,8 @@ class EnvironmentModel:
         db = self.database
         db_ok = db is None or db.writable
         db_cause = "" if db is None or db.writable else db.cause
-        egress_ok = [self.egress.ok(z.index) for z in self.zones]
+        egress_ok = self.egress.ok_by_zone()
+        egress_everywhere = all(egress_ok)
         # with every zone up and no dead node, a ready replica works unless a dependency is out
         healthy = all(zone.up for zone in self.zones) and (
             self.cluster is None or not self.cluster.failed_nodes
@@ -224,7 +225,7 @@ class EnvironmentModel:
             if (
                 healthy
                 and (db_ok or "database" not in needs)
-                and (all(egress_ok) or egress_share == 0)
+                and (egress_everywhere or egress_share == 0)
             ):
                 services.append(self._all_working(workload))
                 continue
@@ -302,9 +303,11 @@ class EnvironmentModel:
 
     def _missing_cause(self, workload: WorkloadState) -> str:
         """Why a workload has less capacity than it wants: the commonest replacement cause."""
-        counts = dict(workload.replacing)
-        for zone in self.zones:
-            if not zone.up:
+        counts = workload.replacing
+        down = [zone for zone in self.zones if not zone.up]
+        if down:
+            counts = dict(counts)
+            for zone in down:
                 counts[zone.cause] = counts.get(zone.cause, 0) + 1
         if not counts:
             # nothing was lost: the replicas are just too few — because nothing can scale

@@ -96,6 +96,7 @@ class Hpa:
         self.min = workload.spec.replicas.min
         self.max = workload.spec.replicas.max
         self.timer: Timer | None = None
+        self._r_eff: tuple[int, float] = (-1, default_rps)  # (placements it holds for, value)
         self.events: list[tuple[float, str]] | None = None
         self.scalings = 0
         control_plane.on_recover.append(self.wake)
@@ -112,14 +113,22 @@ class Hpa:
         return self.curve.rps(t_h - self.spec.metrics_delay) * self.share
 
     def r_eff(self) -> float:
-        """Requests per second per replica at the target (harmonic mean over placed pods)."""
+        """Requests per second per replica at the target (harmonic mean over placed pods).
+
+        Walks the pods only when some were bound or unbound since the last call.
+        """
+        placements, value = self._r_eff
+        if placements == self.workload.placements:
+            return value
         inverse = 0.0
         count = 0
         for pod in self.workload.pods:
             if pod.node is not None:
                 inverse += 1.0 / self.rps_at_target(pod)
                 count += 1
-        return count / inverse if count else self.default_rps
+        value = count / inverse if count else self.default_rps
+        self._r_eff = (self.workload.placements, value)
+        return value
 
     def _recommendation(self, demand: float, n: int, r: float) -> int:
         ratio = demand / (n * r) if n else _INF
@@ -154,17 +163,28 @@ class Hpa:
             )
             self._scale(min(recommendation, limit, self.max))
         elif recommendation < n and n > self.min:
-            window = self._window_recommendations(now, n, r)
-            highest = max(window)
+            highest = self._highest_window_recommendation(now, n, r)
             if highest < n:
                 floor = math.floor(n * (1.0 - self.spec.scale_down_percent))
                 self._scale(max(highest, self.min, floor))
         self._plan_next()
 
-    def _window_recommendations(self, now: float, n: int, r: float) -> list[int]:
+    def _highest_window_recommendation(self, now: float, n: int, r: float) -> int:
+        """The highest recommendation of the sync ticks in the stabilisation window.
+
+        A recommendation never falls as demand rises (below the tolerance band it
+        is at most ``n``, inside it ``n``, above it at least ``n``; rounding moves
+        no figure across ``n`` below a million replicas, and the schema allows at
+        most 10,000), so it is the recommendation of the window's highest demand.
+        """
         period = self.spec.sync_period
+        delay = self.spec.metrics_delay
         ticks = max(1, round(self.spec.scale_down_stabilization / period))
-        return [self._recommendation(self._lagged(now - k * period), n, r) for k in range(ticks)]
+        # _lagged of every tick, the share applied once to the highest: scaling by a
+        # positive share keeps the order, so this is the same float
+        rps = self.curve.rps
+        highest = max(rps(now - k * period - delay) for k in range(ticks)) * self.share
+        return self._recommendation(highest, n, r)
 
     def _scale(self, replicas: int) -> None:
         if replicas == self.workload.replicas:

@@ -119,7 +119,7 @@ class NatGateway:
 
     @property
     def up(self) -> bool:
-        return self.own_up and self.zone.up
+        return self.down_count == 0 and self.zone.up
 
     @property
     def cause(self) -> str:
@@ -153,8 +153,12 @@ class Egress:
         self.zones = zones
         self.gateways = gateways
         self._by_zone = {gateway.zone.index: gateway for gateway in gateways}
+        self._own = [self._gateway_in(topology.nat_zone_for(zone.index)) for zone in zones]
         #: route tables re-pointed by an operator: zone → the zone whose gateway it now uses
         self.rerouted: dict[int, int] = {}
+
+    def _gateway_in(self, zone: int | None) -> NatGateway | None:
+        return None if zone is None else self._by_zone[zone]
 
     def own_gateway_zone(self, zone: int) -> int | None:
         """The zone of the gateway ``zone``'s route table points at by design."""
@@ -162,13 +166,18 @@ class Egress:
 
     def gateway_for(self, zone: int) -> NatGateway | None:
         """The gateway zone ``zone`` routes through."""
-        gateway_zone = self.rerouted.get(zone, self.topology.nat_zone_for(zone))
-        return None if gateway_zone is None else self._by_zone[gateway_zone]
+        if zone in self.rerouted:
+            return self._by_zone[self.rerouted[zone]]
+        return self._own[zone]
 
     def ok(self, zone: int) -> bool:
         """Whether pods in ``zone`` reach the internet."""
         gateway = self.gateway_for(zone)
         return gateway is not None and gateway.up and self.zones[zone].up
+
+    def ok_by_zone(self) -> list[bool]:
+        """:meth:`ok` of every zone, in zone order."""
+        return [self.ok(zone) for zone in range(len(self.zones))]
 
     def cause(self, zone: int) -> str:
         """Why ``zone`` has no egress ('' if it has)."""

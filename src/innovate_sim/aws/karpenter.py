@@ -35,7 +35,7 @@ from functools import partial
 from typing import NamedTuple
 
 from innovate_sim.aws.cluster import Cluster
-from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, PoolState
+from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, Pod, PoolState
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
@@ -183,31 +183,25 @@ class Karpenter:
             for p in pending
         ]
         by_uid = {p.id: p for p in pending}
+        nominated = self._nominated_pods()
         rooms = [
             NodeRoom(
                 n.id,
                 n.pool.name,
                 n.zone.index,
-                n.free_cpu - self._nominated_cpu(n),
-                n.free_memory_gib - self._nominated_memory(n),
-                n.free_pods - self._nominated_count(n),
+                n.free_cpu - sum(p.workload.spec.requests.cpu for p in nominated.get(n, ())),
+                n.free_memory_gib
+                - sum(p.workload.spec.requests.memory for p in nominated.get(n, ())),
+                n.free_pods - len(nominated.get(n, ())),
             )
             for n in sorted(self.cluster.nodes, key=lambda n: (n.state != RUNNING, n.id))
             if (n.state == LAUNCHING or n.schedulable) and not n.cordoned
         ]
         nodes_by_id = {n.id: n for n in self.cluster.nodes}
-        counts = {
-            w.name: [
-                w.zone_counts[z]
-                + sum(
-                    1
-                    for p in self.cluster.pending
-                    if p.workload is w and p.nominated is not None and p.nominated.zone.index == z
-                )
-                for z in range(len(self.cluster.zones))
-            ]
-            for w in self.cluster.workloads.values()
-        }
+        counts = {w.name: list(w.zone_counts) for w in self.cluster.workloads.values()}
+        for node, pods in nominated.items():
+            for pod in pods:
+                counts[pod.workload.name][node.zone.index] += 1
         zones = tuple(range(len(self.cluster.zones)))
         result = plan(requests, rooms, self._offers(), counts, zones)
         for request, node_id in result.bindings:
@@ -262,17 +256,13 @@ class Karpenter:
             self.cluster.remove_node(node, "registration-timeout")
             self.trigger()
 
-    def _nominated(self, node: Node) -> list:
-        return [p for p in self.cluster.pending if p.nominated is node]
-
-    def _nominated_cpu(self, node: Node) -> float:
-        return sum(p.workload.spec.requests.cpu for p in self._nominated(node))
-
-    def _nominated_memory(self, node: Node) -> float:
-        return sum(p.workload.spec.requests.memory for p in self._nominated(node))
-
-    def _nominated_count(self, node: Node) -> int:
-        return len(self._nominated(node))
+    def _nominated_pods(self) -> dict[Node, list[Pod]]:
+        """Pending pods by the in-flight node Karpenter planned them onto, in pending order."""
+        nominated: dict[Node, list[Pod]] = {}
+        for pod in self.cluster.pending:
+            if pod.nominated is not None:
+                nominated.setdefault(pod.nominated, []).append(pod)
+        return nominated
 
     # -- interruption and expiry -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ over ready capacity fails).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["ServiceState", "WorkloadService"]
 
@@ -57,10 +57,17 @@ class ServiceState:
     """Share of requests sent to ALB nodes that died with their AZ but are still in DNS."""
     front_cause: str = ""
 
+    _saturation_rps: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # asked for by the environment and by every recorder of the state: computed once
+        level = min((w.saturation_rps for w in self.workloads), default=_INF)
+        level = level / (1.0 - self.front_loss) if self.front_loss < 1.0 else _INF
+        object.__setattr__(self, "_saturation_rps", level)
+
     def saturation_rps(self) -> float:
         """Lowest demand at which some workload saturates (∞ if none can)."""
-        level = min((w.saturation_rps for w in self.workloads), default=_INF)
-        return level / (1.0 - self.front_loss) if self.front_loss < 1.0 else _INF
+        return self._saturation_rps
 
     def success(self, demand_rps: float) -> float:
         """Share of requests that succeed at demand ``demand_rps``."""

@@ -33,15 +33,26 @@ class _CountingEnvironment(simpy.Environment):
         super().schedule(event, priority, delay)
 
 
-class Timer:
-    """A callback scheduled at a time; cancelling it makes it a no-op when it fires."""
+class Timer(simpy.Timeout):
+    """A callback scheduled at a time; cancelling it makes it a no-op when it fires.
 
-    __slots__ = ("_callback", "at", "cancelled")
+    The timer is itself the simpy timeout that fires it (one object per
+    scheduled callback).
 
-    def __init__(self, at: float, callback: Callable[[], None]) -> None:
-        self.at = at
+    Args:
+        env: the environment.
+        delay_h: delay in hours (>= 0).
+        callback: called with no arguments.
+    """
+
+    def __init__(
+        self, env: simpy.Environment, delay_h: float, callback: Callable[[], None]
+    ) -> None:
+        super().__init__(env, delay_h)
+        self.at = env.now + delay_h
         self._callback = callback
         self.cancelled = False
+        self.callbacks.append(self._fire)  # type: ignore[union-attr]
 
     def cancel(self) -> None:
         """Stop the callback from running (idempotent)."""
@@ -93,9 +104,7 @@ class Simulation:
             delay_h: delay in hours (>= 0).
             callback: called with no arguments.
         """
-        timer = Timer(self.env.now + delay_h, callback)
-        self.env.timeout(delay_h).callbacks.append(timer._fire)  # type: ignore[union-attr]
-        return timer
+        return Timer(self.env, delay_h, callback)
 
     def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
         """Start a simpy process."""

@@ -139,25 +139,23 @@ class AvailabilityRecorder:
         curve = self.curve
         demand = curve.requests(start_h, end_h)
         level = state.saturation_rps()
-        mid = 0.5 * (start_h + end_h)
+        mid_rps = curve.rps(0.5 * (start_h + end_h))
         saturated = (
             state.alb_up
             and level < _INF
-            and (curve.rps(start_h) > level or curve.rps(mid) > level or curve.rps(end_h) > level)
+            and (curve.rps(start_h) > level or mid_rps > level or curve.rps(end_h) > level)
         )
         if not saturated:
-            success = state.success(0.0 if not state.workloads else curve.rps(mid))
+            success = state.success(0.0 if not state.workloads else mid_rps)
             served = success * demand
             min_success = success
             below = span if success < self.threshold - 1e-12 else 0.0
             full = span if success <= 0.0 else 0.0
             degraded = span if 0.0 < success < 1.0 - 1e-12 else 0.0
-            lost_causes = state.loss_shares(curve.rps(mid))
-            lost = demand - served
         else:
             served, below, full, degraded, min_success = self._numeric(start_h, end_h)
-            lost = demand - served
-            lost_causes = state.loss_shares(curve.rps(mid))
+        lost = demand - served
+        lost_causes = state.loss_shares(mid_rps)
         self.demand_by_month[month] += demand
         self.lost_by_month[month] += lost
         self.below_threshold_h += below

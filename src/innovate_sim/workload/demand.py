@@ -8,9 +8,10 @@ for that curve and cheap:
 
 * the number of requests between two times (prefix sums of the trapezoids);
 * the next time demand crosses a level — the HPA's next scaling point, the
-  moment capacity runs short — found by scanning knots with block maxima and
-  minima, then solving the linear segment. Demand is never polled on a fixed
-  step (DESIGN §6).
+  moment capacity runs short — found in O(log n) steps by descending a tree
+  of group maxima of the knots (eight per group, eight groups per group one
+  row up; of the negated knots for a downward crossing), then solving the
+  linear segment. Demand is never polled on a fixed step (DESIGN §6).
 
 The clock starts on a Monday at 00:00 UTC.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import csv
 import math
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +32,7 @@ from innovate_sim.units import HOURS_PER_DAY, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 __all__ = ["DemandCurve"]
 
-_BLOCK = 64
+_FANOUT = 8
 _INF = math.inf
 
 
@@ -52,17 +54,12 @@ class DemandCurve:
         self._last_position = float(len(values) - 2)
         areas = 0.5 * (values[1:] + values[:-1]) * self.step_h
         self._cumulative = np.concatenate(([0.0], np.cumsum(areas))).tolist()
-        blocks = math.ceil((len(values) - 1) / _BLOCK)
-        self._block_max = [
-            float(values[b * _BLOCK : (b + 1) * _BLOCK + 1].max()) for b in range(blocks)
-        ]
-        self._block_min = [
-            float(values[b * _BLOCK : (b + 1) * _BLOCK + 1].min()) for b in range(blocks)
-        ]
-        self._block_max_np = np.asarray(self._block_max)
-        self._block_min_np = np.asarray(self._block_min)
-        self._suffix_max = np.maximum.accumulate(self._block_max_np[::-1])[::-1].tolist()
-        self._suffix_min = np.minimum.accumulate(self._block_min_np[::-1])[::-1].tolist()
+        self._recent_areas: dict[float, float] = {}
+        # demand ≤ level is −demand ≥ −level: one search over maxima serves both directions
+        self._rising = _maxima_tree(self._values)
+        self._falling = _maxima_tree([-v for v in self._values])
+        self._rising_suffix = _suffix_maxima(self._rising[0])
+        self._falling_suffix = _suffix_maxima(self._falling[0])
         self.peak_rps = float(values.max())
 
     # -- construction ---------------------------------------------------------------------------
@@ -108,7 +105,20 @@ class DemandCurve:
         return v[index] + (v[index + 1] - v[index]) * frac
 
     def _area_to(self, t_h: float) -> float:
-        """∫₀ᵗ demand dt in rps·hours (demand beyond the last knot stays at its value)."""
+        """∫₀ᵗ demand dt in rps·hours (demand beyond the last knot stays at its value).
+
+        The last few answers are kept: at every change of a replication's state
+        two recorders ask for the requests since the previous change, the areas
+        up to the same two instants.
+        """
+        area = self._recent_areas.get(t_h)
+        if area is None:
+            if len(self._recent_areas) >= 4:
+                self._recent_areas.clear()
+            area = self._recent_areas[t_h] = self._compute_area_to(t_h)
+        return area
+
+    def _compute_area_to(self, t_h: float) -> float:
         if t_h <= 0:
             return 0.0
         if t_h >= self.end_h:
@@ -124,7 +134,7 @@ class DemandCurve:
 
     def requests(self, start_h: float, end_h: float) -> float:
         """Number of requests arriving in [start, end]."""
-        return self.integral(start_h, end_h) * SECONDS_PER_HOUR
+        return (self._area_to(end_h) - self._area_to(start_h)) * SECONDS_PER_HOUR
 
     def mean_rps(self, start_h: float, end_h: float) -> float:
         """Mean demand over [start, end] (requests per second)."""
@@ -149,33 +159,11 @@ class DemandCurve:
         if t_h >= self.end_h:
             return _INF
         index, _ = self._index(t_h)
-        v = self._values
-        last = len(v) - 1
-        # the rest of the current block, knot by knot
-        block = index // _BLOCK
-        stop = min(last, (block + 1) * _BLOCK)
-        extreme = self._block_max[block] if upward else self._block_min[block]
-        if sign * (extreme - level) >= 0:
-            for k in range(index + 1, stop + 1):
-                if sign * (v[k] - level) >= 0:
-                    return self._solve(t_h, k, level)
-        # later blocks: reject at once if no later knot reaches the level, else jump to the
-        # first block whose extreme does
-        following = block + 1
-        if following >= len(self._block_max):
-            return _INF
         if upward:
-            if self._suffix_max[following] < level:
-                return _INF
-            found = following + int(np.argmax(self._block_max_np[following:] >= level))
+            knot = _first_at_least(self._rising, self._rising_suffix, index + 1, level)
         else:
-            if self._suffix_min[following] > level:
-                return _INF
-            found = following + int(np.argmax(self._block_min_np[following:] <= level))
-        for k in range(max(found * _BLOCK, 1), min(last, (found + 1) * _BLOCK) + 1):
-            if sign * (v[k] - level) >= 0:
-                return self._solve(t_h, k, level)
-        return _INF  # pragma: no cover - the block's extreme guarantees a hit
+            knot = _first_at_least(self._falling, self._falling_suffix, index + 1, -level)
+        return _INF if knot is None else self._solve(t_h, knot, level)
 
     def _solve(self, t_h: float, k: int, level: float) -> float:
         """Where the segment ending at knot ``k`` reaches ``level``."""
@@ -183,6 +171,55 @@ class DemandCurve:
         start = (k - 1) * self.step_h
         fraction = (level - a) / (b - a) if b != a else 1.0
         return max(t_h, start + min(1.0, max(0.0, fraction)) * self.step_h)
+
+
+def _maxima_tree(values: list[float]) -> list[list[float]]:
+    """Row 0 is ``values``, row j + 1 the maximum of each group of ``_FANOUT`` entries of
+    row j, up to a row of at most ``_FANOUT`` entries."""
+    rows = [values]
+    while len(rows[-1]) > _FANOUT:
+        row = rows[-1]
+        rows.append([max(row[i : i + _FANOUT]) for i in range(0, len(row), _FANOUT)])
+    return rows
+
+
+def _suffix_maxima(values: list[float]) -> list[float]:
+    """The maximum of ``values`` from each group of ``_FANOUT`` entries to the end."""
+    groups = [max(values[i : i + _FANOUT]) for i in range(0, len(values), _FANOUT)]
+    return list(accumulate(groups[::-1], max))[::-1]
+
+
+def _first_at_least(
+    rows: list[list[float]], suffix: list[float], start: int, level: float
+) -> int | None:
+    """The first index at or after ``start`` whose value is ≥ ``level``, or ``None``.
+
+    ``rows`` is a :func:`_maxima_tree`: a group holds a value reaching the level
+    exactly when its maximum does. ``suffix`` (:func:`_suffix_maxima`) rejects a
+    level never reached again at once; otherwise the search checks the rest of
+    the current group, climbs to the following groups one row up, and descends
+    into the first group that reaches the level: O(log n) steps for any distance.
+    """
+    if suffix[start // _FANOUT] < level:
+        return None
+    row_index, position, top = 0, start, len(rows) - 1
+    while True:
+        row = rows[row_index]
+        stop = len(row) if row_index == top else -(-position // _FANOUT) * _FANOUT
+        if position < stop and max(row[position:stop]) >= level:
+            break
+        if row_index == top or stop >= len(row):
+            return None
+        row_index, position = row_index + 1, stop // _FANOUT
+    while row[position] < level:
+        position += 1
+    while row_index > 0:  # the first entry of the group reaching the level, one row down
+        row_index -= 1
+        row = rows[row_index]
+        position *= _FANOUT
+        while row[position] < level:
+            position += 1
+    return position
 
 
 _CACHE: dict[tuple[str, float, float], DemandCurve] = {}

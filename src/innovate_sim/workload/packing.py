@@ -106,11 +106,18 @@ class PoolOffer:
     memory_left_gib: float | None = None
     unavailable: frozenset[tuple[str, int, str]] = frozenset()
     nodes_left: int | None = None
+    _preferred: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # asked for every instance type of every claim: the preference order once
+        preferred = tuple(c for c in ("spot", "on-demand") if c in self.capacity_types)
+        object.__setattr__(self, "_preferred", preferred)
 
     def offerings(self, itype: InstanceType, zone: int) -> list[str]:
         """Capacity types of ``itype`` in ``zone`` not marked unavailable, preferred first."""
-        order = [c for c in ("spot", "on-demand") if c in self.capacity_types]
-        return [c for c in order if (itype.name, zone, c) not in self.unavailable]
+        if not self.unavailable:
+            return list(self._preferred)
+        return [c for c in self._preferred if (itype.name, zone, c) not in self.unavailable]
 
 
 @dataclass
