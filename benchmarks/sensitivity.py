@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument(
         "--design", action="store_true", help="count the points the analysis simulates"
     )
+    parser.add_argument("--out", help="with --full: write the analysis as JSON to this file")
     args = parser.parse_args()
 
     scenario = with_default_ranges(isim.load_scenario(args.scenario))
@@ -170,10 +171,15 @@ def main() -> None:
         started_wall = time.perf_counter()
         result = isim.sensitivity(scenario, workers=args.workers)
         wall = time.perf_counter() - started_wall
+        settings = result.settings
+        simulated = settings["simulated_ranking_replications"]
+        simulated += settings["simulated_flip_replications"]
         print(
-            f"measured: {result.evaluations} points on {args.workers} workers: "
-            f"{wall:.0f} s wall ({wall / 60:.1f} min)"
+            f"measured: {result.evaluations} points ({simulated} replications simulated) on "
+            f"{args.workers} workers: {wall:.0f} s wall ({wall / 60:.1f} min)"
         )
+        if args.out:
+            Path(args.out).write_text(result.to_json())
 
 
 if __name__ == "__main__":
