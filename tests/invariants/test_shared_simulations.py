@@ -1,11 +1,10 @@
-"""Scenarios that differ only in usage figures share one simulation, and lose nothing by it.
+"""Replications that are one simulation under several scenarios are run once, losing nothing.
 
-Usage figures (traffic per request, logs, object storage) are priced after a run.
-The runner and the sensitivity analysis simulate scenarios with the same
-:meth:`Scenario.simulation_key` once; these tests check the premise (changing
-every usage figure leaves every simulated figure unchanged, bit for bit, while
-the bill changes) and that sharing gives exactly what separate runs give.
-"""
+Usage figures (traffic per request, logs, object storage) are priced after a run,
+and a failure process that never fails in a replication leaves its figures
+unread. The runner and the sensitivity analysis run each such replication once
+(:mod:`innovate_sim.experiments.sharing`); these tests check both premises bit
+for bit and that sharing gives exactly what separate runs give."""
 
 from __future__ import annotations
 
@@ -82,7 +81,7 @@ def test_every_usage_field_is_changed_below() -> None:
 
 def test_usage_figures_change_the_bill_but_not_one_simulated_figure(prod: isim.Scenario) -> None:
     changed = prod.with_(USAGE_CHANGES)
-    assert changed.simulation_key() == prod.simulation_key()
+    assert ReplicationKeys(SEED).base(changed) == ReplicationKeys(SEED).base(prod)
     assert changed.content_hash() != prod.content_hash()
     failures = 0
     for replication in range(2):
@@ -114,7 +113,8 @@ def test_usage_figures_change_the_bill_but_not_one_simulated_figure(prod: isim.S
 def test_a_field_the_simulation_reads_changes_the_key(
     prod: isim.Scenario, path: str, value: object
 ) -> None:
-    assert prod.with_({path: value}).simulation_key() != prod.simulation_key()
+    keys = ReplicationKeys(SEED)
+    assert keys.base(prod.with_({path: value})) != keys.base(prod)
 
 
 def test_the_runner_simulates_scenarios_that_differ_in_usage_once(
@@ -129,7 +129,7 @@ def test_the_runner_simulates_scenarios_that_differ_in_usage_once(
     simulated: list[tuple[str, int]] = []
 
     def counting(scenario: isim.Scenario, seed: int, replication: int) -> Any:
-        simulated.append((scenario.simulation_key(), replication))
+        simulated.append((scenario.content_hash(), replication))
         return run_replication(scenario, seed, replication)
 
     monkeypatch.setattr(runner, "run_replication", counting)

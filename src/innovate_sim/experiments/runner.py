@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 
@@ -116,13 +115,7 @@ class _Batches:
         self.keep = known is not None
         self.found: MutableMapping[str, ReplicationRecord] = {} if known is None else known
         if len(scenarios) > 1 or self.keep:
-            sharing = ReplicationKeys(seed)
-            bases = [sharing.base(scenario) for scenario in scenarios]
-            alike = Counter(bases)
-            self.keys = [
-                sharing.of(scenario, replications, failures=self.keep or alike[base] > 1)
-                for scenario, base in zip(scenarios, bases, strict=True)
-            ]
+            self.keys = ReplicationKeys(seed).of_all(scenarios, replications, kept=self.keep)
         else:  # one scenario: its replications are all different
             self.keys = [[str(r) for r in range(replications)] for _ in scenarios]
         self.users: dict[str, list[int]] = {}

@@ -4,7 +4,7 @@ Replication *r* of two scenarios (same seed) is the same simulation when the
 scenarios differ only in
 
 * usage figures, which are priced after the run
-  (:meth:`~innovate_sim.scenario.Scenario.simulation_key`), and
+  (:meth:`~innovate_sim.scenario.Scenario.simulation_content`), and
 * the figures of failure processes that bring no failure before the horizon in
   that replication under either scenario. An AZ, region, NAT Gateway, EKS
   control plane or RDS instance failure process draws its first failure from
@@ -23,6 +23,8 @@ AZ reads how the AZ's launches fail).
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 
 from innovate_sim.aws.build import build_model
 from innovate_sim.failures import Clock
@@ -59,17 +61,35 @@ class ReplicationKeys:
         bases share no replication."""
         return self._content(scenario)[0]
 
-    def of(self, scenario: Scenario, replications: int, *, failures: bool = True) -> list[str]:
-        """The key of each replication ``0 … replications − 1`` of ``scenario``.
+    def of(self, scenario: Scenario, replications: int) -> list[str]:
+        """The key of each replication ``0 … replications − 1`` of ``scenario``."""
+        return self._keys(scenario, replications, *self._content(scenario), failures=True)
 
-        Args:
-            scenario: the scenario.
-            replications: how many.
-            failures: find the failure processes that stay quiet in each
-                replication (one draw per process); False when no other
-                scenario has the same :meth:`base`, so nothing could be shared.
+    def of_all(
+        self, scenarios: Sequence[Scenario], replications: int, *, kept: bool = False
+    ) -> list[list[str]]:
+        """The keys of every replication of every scenario.
+
+        Failure processes are checked for quiet replications (one draw per
+        process and replication) only in scenarios that share their :meth:`base`
+        with another, or with records ``kept`` from earlier runs.
         """
-        base, sections = self._content(scenario)
+        contents = [self._content(scenario) for scenario in scenarios]
+        alike = Counter(base for base, _ in contents)
+        return [
+            self._keys(scenario, replications, base, sections, failures=kept or alike[base] > 1)
+            for scenario, (base, sections) in zip(scenarios, contents, strict=True)
+        ]
+
+    def _keys(
+        self,
+        scenario: Scenario,
+        replications: int,
+        base: str,
+        sections: dict[str, str],
+        *,
+        failures: bool,
+    ) -> list[str]:
         clocks: dict[str, list[Clock]] = {kind: [] for kind in UNREAD_WHEN_QUIET}
         quiet_possible = failures and not scenario.chaos
         if quiet_possible:

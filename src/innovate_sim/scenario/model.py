@@ -266,18 +266,15 @@ class Scenario(ScenarioModel):
         """A short, stable hash of the validated content (not of the file's formatting)."""
         return content_digest(self.model_dump(mode="json", exclude={"extends"}))
 
-    def simulation_key(self) -> str:
-        """A hash of what the simulation reads: the content without the usage fields.
+    def simulation_content(self) -> dict[str, Any]:
+        """What the simulation reads: the content as JSON-able data without the usage fields.
 
         Usage figures (:data:`~innovate_sim.scenario.environment.USAGE_FIELDS`:
         traffic per request, logs, object storage) are priced after a run and never
-        enter it, so two scenarios with the same key give identical replications
-        under the same seed; experiments simulate such scenarios once.
+        enter it, so scenarios with the same simulation content give identical
+        replications under the same seed; experiments simulate them once
+        (:mod:`innovate_sim.experiments.sharing`).
         """
-        return content_digest(self.simulation_content())
-
-    def simulation_content(self) -> dict[str, Any]:
-        """The content as JSON-able data, without the usage fields (see :meth:`simulation_key`)."""
         data = self.model_dump(mode="json", exclude={"extends"})
         for environment in data["environments"].values():
             for path in USAGE_FIELDS:
