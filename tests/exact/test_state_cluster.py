@@ -2,7 +2,7 @@
 
 Small scenarios are built from ``scenarios/prod.yaml`` with every random
 failure process off and fixed latencies; failures are injected with chaos
-events. A probe attached from outside logs pod bindings and pods becoming
+events. A probe subscribed from outside logs pod bindings and pods becoming
 Ready, and every test asserts the exact ``(time_h, event)`` list.
 """
 
@@ -100,22 +100,18 @@ def build(data: dict, detection_h: float | None = 45 * S) -> tuple[Model, Cluste
 
 
 def probe(cluster: Cluster) -> list[tuple[float, str]]:
-    """Log pod bindings and pods becoming Ready (attached from outside the model)."""
+    """Log pod bindings and pods becoming Ready (subscribed from outside the model)."""
     log: list[tuple[float, str]] = []
-    bind, ready = cluster.bind, cluster._pod_ready
 
-    def logged_bind(pod: Pod, node: Node) -> None:
+    def bound(pod: Pod, node: Node) -> None:
         log.append((cluster.sim.now, f"bind:{node.zone.name}"))
-        bind(pod, node)
 
-    def logged_ready(pod: Pod) -> None:
-        before = pod.state
-        ready(pod)
-        if before != READY and pod.state == READY:
-            log.append((cluster.sim.now, f"ready:{pod.node.zone.name if pod.node else '-'}"))
+    def ready(pod: Pod) -> None:
+        assert pod.state == READY and pod.node is not None
+        log.append((cluster.sim.now, f"ready:{pod.node.zone.name}"))
 
-    cluster.bind = logged_bind  # type: ignore[method-assign]
-    cluster._pod_ready = logged_ready  # type: ignore[method-assign]
+    cluster.on_pod_bound.append(bound)
+    cluster.on_pod_ready.append(ready)
     return log
 
 

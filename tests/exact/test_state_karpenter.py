@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from innovate_sim.aws.cluster import Cluster
-from innovate_sim.aws.cluster_state import READY, PoolState, WorkloadState
+from innovate_sim.aws.cluster_state import READY, Pod, PoolState, WorkloadState
 from innovate_sim.aws.infrastructure import ControlPlane, Region
 from innovate_sim.aws.infrastructure import Zone as AwsZone
 from innovate_sim.aws.karpenter import Karpenter
@@ -119,14 +119,11 @@ class World:
         self.log: list[tuple[float, str]] = []
         self.karpenter.events = self.log
         self.cluster.events = self.log
-        ready = self.cluster._pod_ready
+        self.cluster.on_pod_ready.append(self._pod_ready)
 
-        def logged_ready(p: Any) -> None:
-            ready(p)
-            if p.state == READY:
-                self.log.append((self.sim.now, f"pod-ready:{p.node.id}"))
-
-        self.cluster._pod_ready = logged_ready  # type: ignore[method-assign]
+    def _pod_ready(self, pod: Pod) -> None:
+        assert pod.state == READY and pod.node is not None
+        self.log.append((self.sim.now, f"pod-ready:{pod.node.id}"))
 
     def node(self, itype: str = "m7g.large", zone: int = 0, capacity: str = "on-demand") -> Any:
         t = CATALOG.instance_type(itype)

@@ -20,6 +20,7 @@ import innovate_sim as isim
 from innovate_sim.aws.build import build_model
 from innovate_sim.aws.cluster import READY, RUNNING
 from innovate_sim.aws.environment import EnvironmentModel
+from innovate_sim.aws.service import ServiceState
 from innovate_sim.experiments.records import compact
 from innovate_sim.experiments.replication import run_replication
 
@@ -80,12 +81,15 @@ def _walk_every_pod(env: EnvironmentModel) -> list[tuple[int, float, float, dict
 def test_service_state_from_tallies_equals_the_walk_over_every_pod() -> None:
     model = build_model(_busy_prod(), seed=3, replication=0)
     env = model.environments["prod"]
-    checked = {"flushes": 0, "degraded": 0}
-    flush = env.flush
+    assert env.curve is not None  # every flush evaluates the request path
+    checked = {"flushes": 0, "states": 0, "degraded": 0}
 
-    def checked_flush() -> None:
-        flush()
-        state = env.service_state()
+    def count_flush(now: float) -> None:
+        checked["flushes"] += 1
+
+    def check(now: float, state: ServiceState) -> None:
+        assert state == env.service_state()  # what the subscribers get is the state now
+        checked["states"] += 1
         if not state.alb_up:
             return
         for service, (routed, working, capacity, losses) in zip(
@@ -96,11 +100,12 @@ def test_service_state_from_tallies_equals_the_walk_over_every_pod() -> None:
             if routed:
                 assert dict(service.loss_causes) == {c: n / routed for c, n in losses.items()}
             checked["degraded"] += working < routed
-        checked["flushes"] += 1
 
-    env.flush = checked_flush  # type: ignore[method-assign]
+    env.on_flush.append(count_flush)
+    env.on_service_state.append(check)
     model.run()
     assert checked["flushes"] > 100
+    assert checked["states"] == checked["flushes"], "a flush went unchecked"
     assert checked["degraded"] > 0, "the scenario must exercise the walk over dead nodes"
 
 

@@ -23,6 +23,8 @@ import pytest
 import yaml
 
 import innovate_sim as isim
+from innovate_sim.aws.build import build_model
+from innovate_sim.aws.cluster_state import Node
 from innovate_sim.cli import main
 from innovate_sim.errors import ScenarioError
 
@@ -264,28 +266,46 @@ def test_spot_without_on_demand_fallback() -> None:
     assert timeline["nodes_spot"].max() == timeline["nodes_spot"].iloc[0]
 
 
-def test_nodepool_limit_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+#: (pool name, its vCPUs, its vCPU limit, seen at a launch rather than after the warm start)
+PoolVcpus = tuple[str, float, float | None, bool]
+
+
+def _pool_vcpus(scenario: isim.Scenario, seed: int, replication: int) -> list[PoolVcpus]:
+    """(pool, its vCPUs, its vCPU limit) after the warm start, then at every node launch."""
+    model = build_model(scenario, seed, replication)
+    seen: list[PoolVcpus] = []
+
+    def added(node: Node) -> None:
+        seen.append((node.pool.name, node.pool.vcpu(), node.pool.spec.limits.cpu, True))
+
+    for environment in model.environments.values():
+        if environment.cluster is not None:
+            seen += [
+                (pool.name, pool.vcpu(), pool.spec.limits.cpu, False)
+                for pool in environment.cluster.pools.values()
+            ]
+            environment.cluster.on_node_added.append(added)
+    model.run()
+    return seen
+
+
+def test_nodepool_limit_reached() -> None:
     """limits.cpu 4 under 20× the demand: pods pend, never more vCPUs than the limit."""
-    from innovate_sim.aws import cluster as cluster_module
-
-    seen: list[tuple[str, float, float | None]] = []
-    add_node = cluster_module.Cluster.add_node
-
-    def watched(self: Any, pool: Any, *args: Any, **kwargs: Any) -> Any:
-        node = add_node(self, pool, *args, **kwargs)
-        seen.append((pool.name, pool.vcpu(), pool.spec.limits.cpu))
-        return node
-
-    monkeypatch.setattr(cluster_module.Cluster, "add_node", watched)
     data = prod("1d", failures=False)
     env = data["environments"]["prod"]
     env["cluster"]["node_pools"]["general"]["limits"] = {"cpu": 4}
     _surge(env, 1000, 20)
     result = simulate(data)
-    general = [vcpu for pool, vcpu, _ in seen if pool == "general"]
+    # the same replications, watched at every launch
+    seen = [
+        sample
+        for replication in range(result.replications)
+        for sample in _pool_vcpus(result.scenario, result.seed, replication)
+    ]
+    general = [vcpu for pool, vcpu, _, launch in seen if pool == "general" and launch]
     assert general, "the limited pool launched nothing at all"
     assert max(general) <= 4
-    assert all(limit is None or vcpu <= limit for _, vcpu, limit in seen)
+    assert all(limit is None or vcpu <= limit for _, vcpu, limit, _ in seen)
     assert "capacity-shortfall" in set(result.incidents["cause"])
     assert result.timeline(0)["pending_pods"].max() > 0
     assert (result.availability["request_availability"] < 1.0).all()

@@ -60,7 +60,8 @@ class Cluster:
 
     Controllers and recorders subscribe to what happens by appending to the
     callback lists ``on_unschedulable``, ``on_node_added``, ``on_node_running``,
-    ``on_node_change``, ``on_node_removed`` and ``on_pod_unbound``; the cluster
+    ``on_node_change``, ``on_node_removed``, ``on_pod_bound``, ``on_pod_ready``,
+    ``on_pod_unbound``, ``on_instance_failed`` and ``on_stranded``; the cluster
     only changes state and calls them, in subscription order.
     """
 
@@ -106,6 +107,10 @@ class Cluster:
         self.on_node_change: list[Callable[[Node], None]] = []
         #: a node was removed for good
         self.on_node_removed: list[Callable[[Node], None]] = []
+        #: a pod was bound to a node
+        self.on_pod_bound: list[Callable[[Pod, Node], None]] = []
+        #: a pod's startup finished: it turned Ready
+        self.on_pod_ready: list[Callable[[Pod], None]] = []
         #: a pod is about to leave its node (still bound to it)
         self.on_pod_unbound: list[Callable[[Pod, Node], None]] = []
         #: the instance of a node not in a managed node group failed (Karpenter's status checks)
@@ -403,6 +408,8 @@ class Cluster:
         if node.state == RUNNING:
             self._start_pod(pod)
         self._node_changed(node)
+        for callback in self.on_pod_bound:
+            callback(pod, node)
 
     def _unbind(self, pod: Pod) -> None:
         node = pod.node
@@ -446,6 +453,8 @@ class Cluster:
         pod.workload.count_ready(pod.node, +1)
         pod.cause = ""
         self.on_change()
+        for callback in self.on_pod_ready:
+            callback(pod)
 
     def place_ready(self, pod: Pod, node: Node) -> None:
         """Put a pod straight into the Ready state on a node (initial steady state)."""
