@@ -67,6 +67,19 @@ def _scenario(v: dict) -> isim.Scenario:
         "seed": 1,
     }
 )
+@example(  # found by an earlier run: below the threshold all the time summed to the horizon + 1 ulp
+    {
+        "peak_rps": 901.0,
+        "trough": 1.0,
+        "az_rate": "0/y",
+        "node_rate": "0/y",
+        "spot_rate": "advisor",
+        "ice": "0%",
+        "max_nodes": 2,
+        "api_max": 2,
+        "seed": 167,
+    }
+)
 def test_invariants_hold_across_random_scenarios(v: dict) -> None:
     scenario = _scenario(v)
     model = build_model(scenario, v["seed"], 0)
@@ -75,14 +88,19 @@ def test_invariants_hold_across_random_scenarios(v: dict) -> None:
     assert cluster is not None
     pool = cluster.pools["spot"]
     highest = {"nodes": len(pool.nodes)}  # the warm start counts too
+    seen = set(cluster.nodes)  # the warm start, then every launch
+    removed: set[Node] = set()
 
     def added(node: Node) -> None:
+        seen.add(node)
         highest["nodes"] = max(highest["nodes"], len(pool.nodes))
 
     cluster.on_node_added.append(added)
+    cluster.on_node_removed.append(removed.add)
     recorders = observe(model)
     model.run()
     assert highest["nodes"] <= v["max_nodes"]
+    assert removed | set(cluster.nodes) <= seen, "a node was launched unseen"
     for workload in cluster.workloads.values():
         bounds = workload.spec.replicas
         assert bounds.min <= workload.replicas <= bounds.max

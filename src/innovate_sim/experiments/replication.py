@@ -106,6 +106,8 @@ def run_replication(
             continue
         demand = recorder.demand_requests
         lost = recorder.lost_requests
+        # a sum of many intervals: it can pass the horizon by an ulp
+        below_h = min(recorder.below_threshold_h, horizon)
         outcome.environments.append(
             {
                 "environment": name,
@@ -114,10 +116,10 @@ def run_replication(
                 "served_requests": demand - lost,
                 "lost_requests": lost,
                 "request_availability": 1.0 - lost / demand if demand > 0 else 1.0,
-                "time_availability": 1.0 - recorder.below_threshold_h / horizon,
+                "time_availability": 1.0 - below_h / horizon,
                 "full_outage_min": recorder.full_outage_h * 60.0,
                 "degraded_min": recorder.degraded_h * 60.0,
-                "below_threshold_min": recorder.below_threshold_h * 60.0,
+                "below_threshold_min": below_h * 60.0,
                 "incidents": len(recorder.incidents),
                 "egress_availability": uptime.egress_availability,
                 "egress_any_az_availability": uptime.egress_up_h / horizon,
