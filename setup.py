@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import warnings
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 from setuptools import setup
@@ -49,6 +50,12 @@ class BuildCompiled(build_ext):
     """Build the extensions, then record the SHA-256 of the sources they were built from."""
 
     def run(self) -> None:
+        if self.inplace:  # a module compiled before but no longer must not shadow its source
+            keep = {Path(path).resolve() for path in self.get_outputs()}
+            for suffix in EXTENSION_SUFFIXES:
+                for stale in SRC.rglob(f"*{suffix}"):
+                    if stale.resolve() not in keep:
+                        stale.unlink()
         try:
             super().run()
         except Exception as error:  # no or broken C compiler: the sources run instead

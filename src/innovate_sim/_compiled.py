@@ -39,7 +39,6 @@ from types import ModuleType
 COMPILED: tuple[str, ...] = (
     "innovate_sim/engine/core.py",
     "innovate_sim/engine/recorders.py",
-    "innovate_sim/rng.py",
     "innovate_sim/units.py",
     "innovate_sim/aws/alb.py",
     "innovate_sim/aws/cluster.py",
