@@ -108,15 +108,16 @@ def failures_off():
     def nothing(*_args: Any, **_kwargs: Any) -> None:
         return None
 
-    class NoFailures(NodeLifecycle):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.failure_rate_per_h = 0.0
-            self.spot_rate_per_h = 0.0
+    def no_failures(*args: Any, **kwargs: Any) -> NodeLifecycle:
+        # a function, not a subclass: a compiled class takes no interpreted subclass
+        lifecycle = NodeLifecycle(*args, **kwargs)
+        lifecycle.failure_rate_per_h = 0.0
+        lifecycle.spot_rate_per_h = 0.0
+        return lifecycle
 
     build_module.poisson_events = nothing  # type: ignore[assignment]
     build_module.alternating_outages = nothing  # type: ignore[assignment]
-    build_module.NodeLifecycle = NoFailures  # type: ignore[misc]
+    build_module.NodeLifecycle = no_failures  # type: ignore[misc, assignment]
     try:
         yield
     finally:

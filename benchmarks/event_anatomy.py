@@ -20,6 +20,7 @@ from typing import Any
 import simpy
 
 import innovate_sim as isim
+from innovate_sim._compiled import describe
 from innovate_sim.aws.build import build_model
 from innovate_sim.cost.observers import observe_costs
 from innovate_sim.engine import Timer
@@ -84,6 +85,7 @@ def main() -> None:
     scenario = isim.load_scenario(args.scenario)
     seed, replication = scenario.seed, args.replication
     years = scenario.horizon / HOURS_PER_YEAR
+    print(f"simulation {describe()}")
     run_replication(scenario, seed, replication)  # warm caches (demand curve, catalog)
     started = time.perf_counter()
     model = build_model(scenario, seed, replication)

@@ -3,7 +3,8 @@
 The machine running this is usually shared, so absolute seconds drift with its
 load; the ratio to a yardstick measured a moment earlier does not (much). The
 yardstick is the engine-level 2-of-3 model of ``benchmarks/two_of_three.py``
-(the kernel alone) run to a ±1 % 95 % CI on downtime on the same workers;
+(the kernel alone) run to a ±1 % 95 % CI on downtime on the same workers, always
+from the Python sources (so that compiling the package moves the rows, not the ruler);
 measured just before and just after each timed row (their mean is the
 divisor); ``scaled s`` expresses each row in seconds of a machine on which the yardstick
 takes the issue's 15 s, so rows compare with the issue's goals whatever the load.
@@ -34,19 +35,23 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 import innovate_sim as isim
+from innovate_sim._compiled import PURE_PYTHON_VARIABLE, describe
 from innovate_sim.aws.build import build_model
 from innovate_sim.experiments.io import save_result
 from innovate_sim.experiments.replication import run_replication
@@ -88,13 +93,29 @@ def _engine_chunk(replications: range) -> list[float]:
     return [engine_replication(2026, r) for r in replications]
 
 
+@contextmanager
+def _pure_python() -> Iterator[None]:
+    """Processes started inside run the Python sources, whatever this install compiled."""
+    before = os.environ.get(PURE_PYTHON_VARIABLE)
+    os.environ[PURE_PYTHON_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[PURE_PYTHON_VARIABLE]
+        else:
+            os.environ[PURE_PYTHON_VARIABLE] = before
+
+
 def yardstick(workers: int, quick: bool) -> tuple[float, str]:
     """Seconds for the engine-level 2-of-3 to reach ±1 % (extrapolated in quick mode)."""
     target_years = years_for_ci(CV2_PER_YEAR)
     batch = 10
     values: list[float] = []
     next_r = 0
-    with ProcessPoolExecutor(workers) as pool:
+    # the ruler must not move with the build: its workers run the Python sources
+    spawn = multiprocessing.get_context("spawn")
+    with _pure_python(), ProcessPoolExecutor(workers, mp_context=spawn) as pool:
         list(pool.map(_engine_chunk, [range(10_000_000 + i, 10_000_001 + i) for i in range(4)]))
         started = time.perf_counter()
         while True:
@@ -314,6 +335,7 @@ def main() -> None:
     if args.memory_probe:
         memory_probe(args.memory_probe, args.workers)
         return
+    print(f"simulation {describe()}; the yardstick runs the Python sources\n")
     # the machine's load drifts: measure the yardstick before and after each timed row
     scaled = f"scaled s (yardstick = {ISSUE_YARDSTICK_S:g} s)"
     print(f"| work | absolute | ÷ yardstick | {scaled} | goal | note |")

@@ -11,6 +11,9 @@ Typical use::
 
 The public names are imported lazily, so ``import innovate_sim.engine`` (or the
 price catalog) does not pull in pandas or matplotlib.
+
+The simulation's hot path runs compiled where the install compiled it and its
+sources have not changed since; see :mod:`innovate_sim._compiled`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from innovate_sim import _compiled
 from innovate_sim._version import __version__
+
+_compiled.activate()  # before any compiled module is imported
 
 _EXPORTS = {
     "Comparison": "innovate_sim.experiments",

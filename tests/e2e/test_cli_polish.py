@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import innovate_sim as isim
+from innovate_sim._compiled import describe
 from innovate_sim.cli import main
 from innovate_sim.cli.help import EXAMPLES
 from innovate_sim.cost.diff import diff_estimates
@@ -30,7 +31,8 @@ def test_bare_command_prints_help_and_exits_0(capsys: pytest.CaptureFixture[str]
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"innovate-sim {isim.__version__}"
+    printed = capsys.readouterr().out.strip()
+    assert printed == f"innovate-sim {isim.__version__}, simulation {describe()}"
 
 
 @pytest.mark.parametrize("command", sorted(EXAMPLES))

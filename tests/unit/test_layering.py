@@ -23,8 +23,9 @@ if __name__ == "__main__":  # run as a script: the shared helpers live in tests/
 import _imports
 import innovate_sim
 
-#: The bottom layer: units, errors, random streams, number formatting, version, frame helpers.
-FOUNDATION = frozenset({"units", "errors", "rng", "formatting", "_version", "_frames"})
+#: The bottom layer: units, errors, random streams, number formatting, version, frame helpers,
+#: and which modules run compiled (read by setup.py, so it imports nothing of the package).
+FOUNDATION = frozenset({"units", "errors", "rng", "formatting", "_version", "_frames", "_compiled"})
 
 #: DESIGN §2 as data: each top-level package or module → the ones it may import
 #: (imports inside a package are always allowed; cycles are ruled out separately).

@@ -24,9 +24,10 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _print_version(value: bool) -> None:
     if value:
+        from innovate_sim._compiled import describe
         from innovate_sim._version import __version__
 
-        console.print(f"innovate-sim {__version__}")
+        console.print(f"innovate-sim {__version__}, simulation {describe()}")
         raise typer.Exit(0)
 
 
