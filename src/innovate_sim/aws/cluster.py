@@ -397,8 +397,8 @@ class Cluster:
         pod.nominated = None
         pod.bound_h = self.sim.now
         node.pods.add(pod)
-        node.free_cpu -= pod.workload.spec.requests.cpu
-        node.free_memory_gib -= pod.workload.spec.requests.memory
+        node.free_cpu -= pod.workload.cpu
+        node.free_memory_gib -= pod.workload.memory_gib
         node.free_pods -= 1
         node.last_pod_change_h = self.sim.now
         counts = pod.workload.zone_counts
@@ -417,8 +417,8 @@ class Cluster:
         for callback in self.on_pod_unbound:
             callback(pod, node)
         node.pods.discard(pod)
-        node.free_cpu += pod.workload.spec.requests.cpu
-        node.free_memory_gib += pod.workload.spec.requests.memory
+        node.free_cpu += pod.workload.cpu
+        node.free_memory_gib += pod.workload.memory_gib
         node.free_pods += 1
         node.last_pod_change_h = self.sim.now
         pod.workload.zone_counts[node.zone.index] -= 1
@@ -516,30 +516,29 @@ class Cluster:
             domains: the zones holding those nodes (its topology spread domains).
         """
         workload = pod.workload
-        requests = workload.spec.requests
+        cpu, memory = workload.cpu, workload.memory_gib
         spread = workload.spec.topology_spread
+        max_skew = spread.max_skew
         counts = workload.zone_counts
         candidates = [
             n
             for n in nodes
             if n.free_pods >= 1
-            and n.free_cpu + _EPS >= requests.cpu
-            and n.free_memory_gib + _EPS >= requests.memory
+            and n.free_cpu + _EPS >= cpu
+            and n.free_memory_gib + _EPS >= memory
             and n.schedulable
         ]
         if not candidates:
             return None
         low = min(counts[z] for z in domains) if domains else 0
         if spread.when_unsatisfiable == "do-not-schedule":
-            candidates = [
-                n for n in candidates if counts[n.zone.index] + 1 - low <= spread.max_skew
-            ]
+            candidates = [n for n in candidates if counts[n.zone.index] + 1 - low <= max_skew]
             if not candidates:
                 return None
 
         def score(node: Node) -> tuple[float, float, int]:
             skew = counts[node.zone.index] + 1 - low
-            penalty = max(0, skew - spread.max_skew)
+            penalty = max(0, skew - max_skew)
             used = 1.0 - node.free_cpu / max(node.itype.allocatable_cpu, _EPS)
             return (penalty, used, node.id)
 

@@ -105,6 +105,14 @@ class WorkloadState:
     placements: int = 0
     """Bindings and unbindings of its pods so far: a figure that depends only on which of
     its pods sit on which nodes holds while this count stays the same."""
+    cpu: float = field(init=False)
+    """CPU one pod requests (``spec.requests.cpu``, at hand for the scheduling loops)."""
+    memory_gib: float = field(init=False)
+    """Memory one pod requests in GiB (``spec.requests.memory``)."""
+
+    def __post_init__(self) -> None:
+        self.cpu = self.spec.requests.cpu
+        self.memory_gib = self.spec.requests.memory
 
     def count_ready(self, node: Node, delta: int) -> None:
         """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""

@@ -173,8 +173,8 @@ class Karpenter:
         requests = [
             PodRequest(
                 workload=p.workload.name,
-                cpu=p.workload.spec.requests.cpu,
-                memory_gib=p.workload.spec.requests.memory,
+                cpu=p.workload.cpu,
+                memory_gib=p.workload.memory_gib,
                 pools=p.workload.pools,
                 max_skew=p.workload.spec.topology_spread.max_skew,
                 hard_spread=p.workload.spec.topology_spread.when_unsatisfiable == "do-not-schedule",
@@ -189,9 +189,8 @@ class Karpenter:
                 n.id,
                 n.pool.name,
                 n.zone.index,
-                n.free_cpu - sum(p.workload.spec.requests.cpu for p in nominated.get(n, ())),
-                n.free_memory_gib
-                - sum(p.workload.spec.requests.memory for p in nominated.get(n, ())),
+                n.free_cpu - sum(p.workload.cpu for p in nominated.get(n, ())),
+                n.free_memory_gib - sum(p.workload.memory_gib for p in nominated.get(n, ())),
                 n.free_pods - len(nominated.get(n, ())),
             )
             for n in sorted(self.cluster.nodes, key=lambda n: (n.state != RUNNING, n.id))
@@ -356,13 +355,14 @@ class Karpenter:
             disrupting = sum(1 for n in pool.nodes if n.cordoned or n.not_ready)
             allowed = math.ceil(pool.spec.budget * len(pool.nodes) - _EPS) - disrupting
             nominated = {id(p.nominated) for p in self.cluster.pending if p.nominated is not None}
+            consolidate_after = pool.spec.consolidate_after
             candidates = []
             for node in nodes:
                 if node.cordoned or not node.alive or node.not_ready:
                     continue
                 if id(node) in nominated:
                     continue
-                stable_at = node.last_pod_change_h + pool.spec.consolidate_after
+                stable_at = node.last_pod_change_h + consolidate_after
                 if stable_at > now + _EPS:
                     later.append(stable_at)
                     continue
@@ -407,8 +407,9 @@ class Karpenter:
         """
         now = self.sim.now
         workloads = self.cluster.workloads.values()
-        smallest_cpu = min((w.spec.requests.cpu for w in workloads), default=0.0)
-        smallest_memory = min((w.spec.requests.memory for w in workloads), default=0.0)
+        smallest_cpu = min((w.cpu for w in workloads), default=0.0)
+        smallest_memory = min((w.memory_gib for w in workloads), default=0.0)
+        settle = {name: pool.spec.consolidate_after for name, pool in self.cluster.pools.items()}
         return [
             _Room(n, n.free_cpu, n.free_memory_gib, n.free_pods)
             for n in self.cluster.nodes
@@ -417,7 +418,7 @@ class Karpenter:
             and n.free_memory_gib + _EPS >= smallest_memory
             and n.schedulable
             and n.state == RUNNING
-            and n.last_pod_change_h + n.pool.spec.consolidate_after <= now + _EPS
+            and n.last_pod_change_h + settle[n.pool.name] <= now + _EPS
         ]
 
     def _pods_fit_elsewhere(self, node: Node, rooms: list[_Room] | None = None) -> bool:
@@ -430,10 +431,10 @@ class Karpenter:
         if rooms is None:
             rooms = self._free_rooms()
         left: dict[int, list[float]] = {}  # room index -> [cpu, memory, pods] left in this trial
-        pods = sorted(node.pods, key=lambda p: -p.workload.spec.requests.cpu)
+        pods = sorted(node.pods, key=lambda p: -p.workload.cpu)
         for pod in pods:
-            cpu = pod.workload.spec.requests.cpu
-            memory = pod.workload.spec.requests.memory
+            cpu = pod.workload.cpu
+            memory = pod.workload.memory_gib
             pools = pod.workload.pools
             for index, room in enumerate(rooms):
                 if room.node is node or room.node.pool.name not in pools:
