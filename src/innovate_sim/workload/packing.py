@@ -212,7 +212,7 @@ def plan(
         pools: NodePools that may launch nodes.
         zone_counts: pods per zone of each workload (for topology spread).
             Mutated as pods are placed.
-        zones: AZs of the environment that are considered (spread domains).
+        zones: AZs of the environment that are considered (spread domains), each once.
 
     Returns:
         The bindings to existing nodes, the new NodeClaims with their chosen
@@ -224,10 +224,13 @@ def plan(
     limits: dict[str, list[float | None]] = {
         p.name: [p.cpu_left, p.memory_left_gib, p.nodes_left] for p in pools
     }
+    by_zone: dict[int, list[NodeRoom]] = {}  # each zone's nodes, in the order tried
+    for node in nodes:
+        by_zone.setdefault(node.zone, []).append(node)
     for pod in ordered:
         for strict in (True,) if pod.hard_spread else (True, False):
             allowed = _eligible_zones(pod, zone_counts, zones, strict)
-            placed = _place(pod, allowed, nodes, by_weight, limits, result)
+            placed = _place(pod, allowed, by_zone, by_weight, limits, result)
             if placed is not None:
                 zone_counts[pod.workload][placed] += 1
                 break
@@ -251,27 +254,30 @@ def plan(
 def _place(
     pod: PodRequest,
     zones: list[int],
-    nodes: Sequence[NodeRoom],
+    by_zone: dict[int, list[NodeRoom]],
     pools: Sequence[PoolOffer],
     limits: dict[str, list[float | None]],
     result: PackingPlan,
 ) -> int | None:
-    """Place one pod; return its zone, or None."""
+    """Place one pod; return its zone, or None.
+
+    Existing nodes are tried zone by zone in the order of ``zones`` (distinct),
+    each zone's in the order the plan was given them.
+    """
     zone_rank = {z: i for i, z in enumerate(zones)}
-    for node in sorted(
-        (n for n in nodes if n.zone in zone_rank and n.pool in pod.pools),
-        key=lambda n: zone_rank[n.zone],
-    ):
-        if (
-            node.free_cpu + _EPS >= pod.cpu
-            and node.free_memory_gib + _EPS >= pod.memory_gib
-            and node.free_pods >= 1
-        ):
-            node.free_cpu -= pod.cpu
-            node.free_memory_gib -= pod.memory_gib
-            node.free_pods -= 1
-            result.bindings.append((pod, node.node_id))
-            return node.zone
+    for zone in zones:
+        for node in by_zone.get(zone, ()):
+            if (
+                node.pool in pod.pools
+                and node.free_cpu + _EPS >= pod.cpu
+                and node.free_memory_gib + _EPS >= pod.memory_gib
+                and node.free_pods >= 1
+            ):
+                node.free_cpu -= pod.cpu
+                node.free_memory_gib -= pod.memory_gib
+                node.free_pods -= 1
+                result.bindings.append((pod, node.node_id))
+                return node.zone
     offers = {p.name: p for p in pools}
     open_claims = sorted(
         (c for c in result.claims if c.zone in zone_rank and c.pool in pod.pools),
