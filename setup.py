@@ -8,8 +8,7 @@ sources, with the same results, more slowly).
 
 from __future__ import annotations
 
-import ast
-import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -21,26 +20,20 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 SRC = Path(__file__).resolve().parent / "src"
-COMPILED_LIST = SRC / "innovate_sim" / "_compiled.py"
 
 
-def _constant(name: str) -> object:
-    """A literal assigned at the top of ``_compiled.py`` (read without importing it)."""
-    for node in ast.parse(COMPILED_LIST.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.AnnAssign):
-            targets, value = [node.target], node.value
-        elif isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        else:
-            continue
-        if value is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            return ast.literal_eval(value)
-    raise LookupError(f"{COMPILED_LIST}: no literal {name}")
+def _load_compiled_list():  # type: ignore[no-untyped-def]
+    """``innovate_sim/_compiled.py`` by its path: it imports nothing of the package."""
+    path = SRC / "innovate_sim" / "_compiled.py"
+    spec = importlib.util.spec_from_file_location("_innovate_sim_compiled", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-COMPILED = [str(path) for path in _constant("COMPILED")]  # type: ignore[attr-defined]
-MANIFEST = str(_constant("MANIFEST"))
-PURE_PYTHON = os.environ.get(str(_constant("PURE_PYTHON_VARIABLE")), "0") not in ("", "0")
+compiled = _load_compiled_list()
+PURE_PYTHON = os.environ.get(compiled.PURE_PYTHON_VARIABLE, "0") not in ("", "0")
 #: the commands that build extensions; pip's metadata steps (egg_info, dist_info) do not,
 #: and compiling takes most of a minute, so they skip it
 BUILDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
@@ -64,13 +57,13 @@ class BuildCompiled(build_ext):
                 Path(output).unlink(missing_ok=True)
             return
         package = SRC if self.inplace else Path(self.build_lib)
-        digests = {path: hashlib.sha256((SRC / path).read_bytes()).hexdigest() for path in COMPILED}
-        manifest = package / "innovate_sim" / MANIFEST
+        digests = compiled.source_digests(SRC)
+        manifest = package / "innovate_sim" / compiled.MANIFEST
         manifest.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def get_outputs(self) -> list[str]:
         package = SRC if self.inplace else Path(self.build_lib)
-        return [*super().get_outputs(), str(package / "innovate_sim" / MANIFEST)]
+        return [*super().get_outputs(), str(package / "innovate_sim" / compiled.MANIFEST)]
 
 
 def _extensions() -> list[object]:
@@ -80,7 +73,7 @@ def _extensions() -> list[object]:
 
     # the build's own type cache: a developer's .mypy_cache may hold other libraries' types
     os.environ["MYPY_CACHE_DIR"] = str(Path("build", "mypy_cache").resolve())
-    return list(mypycify([f"src/{path}" for path in COMPILED], group_name="innovate_sim"))
+    return list(mypycify([f"src/{path}" for path in compiled.COMPILED], group_name="innovate_sim"))
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildCompiled})

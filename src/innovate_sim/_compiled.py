@@ -17,8 +17,8 @@ The Python sources stay what runs whenever they could differ from the build:
   compiled modules call each other directly, so one edited module is not
   enough, and a build never silently runs code older than its sources.
 
-This module imports nothing from the package: ``setup.py`` reads
-:data:`COMPILED` from it before anything is installed.
+This module imports nothing from the package: ``setup.py`` loads it by its
+path, before anything is installed, for :data:`COMPILED` and :func:`source_digests`.
 """
 
 from __future__ import annotations
