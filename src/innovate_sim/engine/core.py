@@ -2,18 +2,28 @@ r"""A thin layer over simpy: the clock in hours, cancellable timers, processes.
 
 Components of the model change state in callbacks that :class:`Timer`\ s run
 at their time; the failure processes are simpy processes that wait on
-timeouts. Only simpy's public API is used. The engine knows nothing of AWS,
-pandas or matplotlib; a test imports it in a fresh interpreter and checks
-that.
+timeouts. The engine knows nothing of AWS, pandas or matplotlib; a test
+imports it in a fresh interpreter and checks that.
+
+Three hot spots bypass simpy's Python code with the same effect, because every
+event of a run passes through them: :class:`Timer` initialises itself as
+:class:`simpy.Timeout` does, ``schedule`` pushes onto the queue as
+:meth:`simpy.Environment.schedule` does, and :meth:`Simulation.run` steps the
+queue as :meth:`simpy.Environment.run` with ``until`` does. They use the event
+layout simpy 4 documents in its source (``_queue`` of ``(time, priority, id,
+event)``, ``_now``, ``_eid``, ``_ok``, ``_value``, ``_delay``);
+``tests/invariants/test_engine_loop.py`` checks that they process the same events in
+the same order as simpy's own methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, EventPriority
+from simpy.events import NORMAL, URGENT, EventPriority
 
 __all__ = ["Simulation", "Timer"]
 
@@ -30,7 +40,7 @@ class _CountingEnvironment(simpy.Environment):
     ) -> None:
         """Schedule ``event`` (see :meth:`simpy.Environment.schedule`) and count it."""
         self.scheduled += 1
-        super().schedule(event, priority, delay)
+        heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
 
 
 class Timer(simpy.Timeout):
@@ -48,11 +58,18 @@ class Timer(simpy.Timeout):
     def __init__(
         self, env: simpy.Environment, delay_h: float, callback: Callable[[], None]
     ) -> None:
-        super().__init__(env, delay_h)
-        self.at = env.now + delay_h
+        if delay_h < 0:
+            raise ValueError(f"Negative delay {delay_h}")
+        # simpy.Timeout.__init__, inlined, with the callback already attached
+        self.env = env
+        self.callbacks = [self._fire]
+        self._value = None
+        self._delay = delay_h
+        self._ok = True
+        self.at = env._now + delay_h
         self._callback = callback
         self.cancelled = False
-        self.callbacks.append(self._fire)  # type: ignore[union-attr]
+        env.schedule(self, NORMAL, delay_h)
 
     def cancel(self) -> None:
         """Stop the callback from running (idempotent)."""
@@ -83,7 +100,7 @@ class Simulation:
     @property
     def now(self) -> float:
         """Current simulated time in hours."""
-        return self.env.now
+        return self.env._now
 
     @property
     def events_scheduled(self) -> int:
@@ -92,7 +109,7 @@ class Simulation:
 
     def at(self, time_h: float, callback: Callable[[], None]) -> Timer:
         """Run ``callback`` at absolute time ``time_h`` (not before now)."""
-        delay = max(0.0, time_h - self.env.now)
+        delay = max(0.0, time_h - self.env._now)
         return self.after(delay, callback)
 
     def after(self, delay_h: float, callback: Callable[[], None]) -> Timer:
@@ -115,5 +132,33 @@ class Simulation:
         return self.env.timeout(delay_h)
 
     def run(self) -> None:
-        """Run until the horizon."""
-        self.env.run(until=self.horizon_h)
+        """Run until the horizon: what ``env.run(until=horizon_h)`` does, in compiled code.
+
+        Events at the horizon itself do not run: the stop is scheduled first and
+        as urgent, like simpy's ``until`` event.
+        """
+        env = self.env
+        if self.horizon_h <= env._now:
+            raise ValueError(f"horizon ({self.horizon_h}) must be after now ({env._now})")
+        until = simpy.Event(env)
+        until._ok = True
+        until._value = None
+        env.schedule(until, URGENT, self.horizon_h - env._now)
+        queue = env._queue
+        while True:
+            now, _, _, event = heappop(queue)
+            env._now = now
+            callbacks = event.callbacks
+            event.callbacks = None  # type: ignore[assignment]
+            if event is until:
+                # as simpy's step does when StopSimulation ends a run: the stop
+                # event is queued again (it counts as scheduled)
+                event.callbacks = []
+                env.schedule(event, EventPriority(-1))
+                return
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
