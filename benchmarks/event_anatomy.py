@@ -57,7 +57,11 @@ def classify(scenario: isim.Scenario, seed: int, replication: int) -> Counter[st
         step()
 
     env.step = counting_step  # type: ignore[method-assign]
-    model.run()
+    # Model.run through simpy's own loop, which calls step for every event (the engine's
+    # loop processes the same events in the same order: tests/invariants/test_engine_loop.py)
+    for environment in model.environments.values():
+        environment.flush()
+    env.run(until=model.sim.horizon_h)
     return counts
 
 

@@ -6,12 +6,12 @@ timeouts. The engine knows nothing of AWS, pandas or matplotlib; a test
 imports it in a fresh interpreter and checks that.
 
 Three hot spots bypass simpy's Python code with the same effect, because every
-event of a run passes through them: :class:`Timer` initialises itself as
-:class:`simpy.Timeout` does, ``schedule`` pushes onto the queue as
+event of a run passes through them: a :class:`Timer` is queued as a
+:class:`simpy.Timeout` would be, ``schedule`` pushes onto the queue as
 :meth:`simpy.Environment.schedule` does, and :meth:`Simulation.run` steps the
 queue as :meth:`simpy.Environment.run` with ``until`` does. They use the event
-layout simpy 4 documents in its source (``_queue`` of ``(time, priority, id,
-event)``, ``_now``, ``_eid``, ``_ok``, ``_value``, ``_delay``);
+layout of simpy 4's source (``_queue`` of ``(time, priority, id, event)``,
+``_now``, ``_eid``, and an event's ``callbacks``, ``_ok`` and ``_value``);
 ``tests/invariants/test_engine_loop.py`` checks that they process the same events in
 the same order as simpy's own methods.
 """
@@ -36,18 +36,23 @@ class _CountingEnvironment(simpy.Environment):
         self.scheduled = 0
 
     def schedule(
-        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
+        self, event: simpy.Event | Timer, priority: EventPriority = NORMAL, delay: float = 0
     ) -> None:
         """Schedule ``event`` (see :meth:`simpy.Environment.schedule`) and count it."""
         self.scheduled += 1
-        heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
+        queue: list[Any] = self._queue  # holds Timers too
+        heappush(queue, (self._now + delay, priority, next(self._eid), event))
 
 
-class Timer(simpy.Timeout):
+class Timer:
     """A callback scheduled at a time; cancelling it makes it a no-op when it fires.
 
-    The timer is itself the simpy timeout that fires it (one object per
-    scheduled callback).
+    One object per scheduled callback, queued in simpy's event queue like a
+    :class:`simpy.Timeout`. :meth:`Simulation.run` calls it directly; to simpy's
+    own ``step`` (``env.run``) it looks like a triggered event whose one
+    callback fires it. It is not a simpy event itself: compiled, a plain class
+    is a fixed record, cheaper to make than a simpy event's attribute dict, and
+    every change in the model makes one.
 
     Args:
         env: the environment.
@@ -56,26 +61,23 @@ class Timer(simpy.Timeout):
     """
 
     def __init__(
-        self, env: simpy.Environment, delay_h: float, callback: Callable[[], None]
+        self, env: _CountingEnvironment, delay_h: float, callback: Callable[[], None]
     ) -> None:
         if delay_h < 0:
             raise ValueError(f"Negative delay {delay_h}")
-        # simpy.Timeout.__init__, inlined, with the callback already attached
-        self.env = env
-        self.callbacks = [self._fire]
-        self._value = None
-        self._delay = delay_h
-        self._ok = True
         self.at = env._now + delay_h
         self._callback = callback
         self.cancelled = False
+        self._processed = False
+        self._ok = True  # what simpy's step checks after the callbacks
         env.schedule(self, NORMAL, delay_h)
 
     def cancel(self) -> None:
         """Stop the callback from running (idempotent)."""
         self.cancelled = True
 
-    def _fire(self, _event: simpy.Event) -> None:
+    def fire(self) -> None:
+        """Run the callback unless cancelled; then the timer is spent."""
         if not self.cancelled:
             self.cancelled = True
             self._callback()
@@ -84,6 +86,22 @@ class Timer(simpy.Timeout):
     def pending(self) -> bool:
         """Whether the timer has neither fired nor been cancelled."""
         return not self.cancelled
+
+    # -- what simpy's step sees -------------------------------------------------------------------
+
+    @property
+    def callbacks(self) -> list[Callable[[Any], None]] | None:
+        """A simpy event's callbacks: one that fires the timer, ``None`` once processed."""
+        return None if self._processed else [self._fire]
+
+    @callbacks.setter
+    def callbacks(self, value: list[Callable[[Any], None]] | None) -> None:
+        if value is not None:
+            raise TypeError("a Timer's callbacks cannot be replaced")
+        self._processed = True
+
+    def _fire(self, _event: object) -> None:
+        self.fire()
 
 
 class Simulation:
@@ -148,6 +166,10 @@ class Simulation:
         while True:
             now, _, _, event = heappop(queue)
             env._now = now
+            if isinstance(event, Timer):
+                event._processed = True
+                event.fire()
+                continue
             callbacks = event.callbacks
             event.callbacks = None  # type: ignore[assignment]
             if event is until:
