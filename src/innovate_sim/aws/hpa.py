@@ -32,6 +32,8 @@ from innovate_sim.workload.demand import DemandCurve
 __all__ = ["Hpa", "set_replicas"]
 
 _INF = math.inf
+#: which pods a scale-down deletes first, by state (pending, then starting, then ready)
+_DELETION_RANK = {PENDING: 0, STARTING: 1, READY: 2}
 
 
 def set_replicas(cluster: Cluster, workload: WorkloadState, replicas: int) -> None:
@@ -48,7 +50,7 @@ def set_replicas(cluster: Cluster, workload: WorkloadState, replicas: int) -> No
         counts = workload.zone_counts
 
         def order(pod: Pod) -> tuple[int, int, float]:
-            rank = {PENDING: 0, STARTING: 1, READY: 2}.get(pod.state, 3)
+            rank = _DELETION_RANK.get(pod.state, 3)
             zone_load = -counts[pod.node.zone.index] if pod.node is not None else 0
             return (rank, zone_load, -pod.created_h)
 

@@ -20,9 +20,9 @@ __all__ = ["ServiceState", "WorkloadService"]
 _INF = math.inf
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class WorkloadService:
-    """What one request-path workload offers at an instant.
+    """What one request-path workload offers at an instant (read-only by convention).
 
     Attributes:
         share: f, share of requests passing through the workload.
@@ -35,8 +35,24 @@ class WorkloadService:
     share: float
     working_fraction: float
     capacity_rps: float
-    loss_causes: tuple[tuple[str, float], ...] = ()
-    shortfall_cause: str = "capacity-shortfall"
+    loss_causes: tuple[tuple[str, float], ...]
+    shortfall_cause: str
+
+    # written out rather than generated: a dataclass's generated __init__ stays interpreted
+    # in the compiled build, and the environment makes one of these per workload per change
+    def __init__(
+        self,
+        share: float,
+        working_fraction: float,
+        capacity_rps: float,
+        loss_causes: tuple[tuple[str, float], ...] = (),
+        shortfall_cause: str = "capacity-shortfall",
+    ) -> None:
+        self.share = share
+        self.working_fraction = working_fraction
+        self.capacity_rps = capacity_rps
+        self.loss_causes = loss_causes
+        self.shortfall_cause = shortfall_cause
 
     @property
     def saturation_rps(self) -> float:
@@ -46,24 +62,47 @@ class WorkloadService:
         return self.capacity_rps / (self.share * self.working_fraction)
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class ServiceState:
-    """The environment's service state between two events."""
+    """The environment's service state between two events (read-only by convention).
+
+    Attributes:
+        alb_up: whether any ALB node is up.
+        alb_cause: why not, if not.
+        workloads: the request-path workloads.
+        front_loss: share of requests sent to ALB nodes that died with their AZ but are
+            still in DNS.
+        front_cause: why those nodes died.
+    """
 
     alb_up: bool
-    alb_cause: str = ""
-    workloads: tuple[WorkloadService, ...] = ()
-    front_loss: float = 0.0
-    """Share of requests sent to ALB nodes that died with their AZ but are still in DNS."""
-    front_cause: str = ""
+    alb_cause: str
+    workloads: tuple[WorkloadService, ...]
+    front_loss: float
+    front_cause: str
+    _saturation_rps: float = field(repr=False, compare=False)
 
-    _saturation_rps: float = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
+    # written out, as WorkloadService's: one state per change of every replication
+    def __init__(
+        self,
+        alb_up: bool,
+        alb_cause: str = "",
+        workloads: tuple[WorkloadService, ...] = (),
+        front_loss: float = 0.0,
+        front_cause: str = "",
+    ) -> None:
+        self.alb_up = alb_up
+        self.alb_cause = alb_cause
+        self.workloads = workloads
+        self.front_loss = front_loss
+        self.front_cause = front_cause
         # asked for by the environment and by every recorder of the state: computed once
-        level = min((w.saturation_rps for w in self.workloads), default=_INF)
-        level = level / (1.0 - self.front_loss) if self.front_loss < 1.0 else _INF
-        object.__setattr__(self, "_saturation_rps", level)
+        level = _INF
+        for w in workloads:
+            saturation = w.saturation_rps
+            if saturation < level:
+                level = saturation
+        self._saturation_rps = level / (1.0 - front_loss) if front_loss < 1.0 else _INF
 
     def saturation_rps(self) -> float:
         """Lowest demand at which some workload saturates (∞ if none can)."""

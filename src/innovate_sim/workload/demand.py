@@ -206,7 +206,7 @@ def _first_at_least(
     while True:
         row = rows[row_index]
         stop = len(row) if row_index == top else -(-position // _FANOUT) * _FANOUT
-        if position < stop and max(row[position:stop]) >= level:
+        if _any_at_least(row, position, stop, level):
             break
         if row_index == top or stop >= len(row):
             return None
@@ -220,6 +220,11 @@ def _first_at_least(
         while row[position] < level:
             position += 1
     return position
+
+
+def _any_at_least(row: list[float], start: int, stop: int, level: float) -> bool:
+    """Whether some ``row[start:stop]`` is ≥ ``level`` (compiled: a loop, no slice)."""
+    return any(row[index] >= level for index in range(start, min(stop, len(row))))
 
 
 _CACHE: dict[tuple[str, float, float], DemandCurve] = {}
