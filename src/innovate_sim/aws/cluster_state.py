@@ -179,19 +179,32 @@ class Node:
         self.timers.clear()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, init=False)
 class Pod:
-    """A pod of a workload."""
+    """A pod of a workload, created pending."""
 
     id: int
     workload: WorkloadState
     created_h: float
-    state: str = PENDING
-    node: Node | None = None
-    nominated: Node | None = None
+    state: str
+    node: Node | None
+    nominated: Node | None
     """In-flight node Karpenter planned this pod onto."""
-    cause: str = ""
+    cause: str
     """Why this pod exists: replacement of a pod lost to this cause ('' for scaling)."""
-    timer: Timer | None = None
-    waiting_image: bool = False
-    bound_h: float = 0.0
+    timer: Timer | None
+    waiting_image: bool
+    bound_h: float
+
+    # written out: a dataclass's generated __init__ stays interpreted in the compiled build
+    def __init__(self, id: int, workload: WorkloadState, created_h: float, cause: str = "") -> None:
+        self.id = id
+        self.workload = workload
+        self.created_h = created_h
+        self.state = PENDING
+        self.node = None
+        self.nominated = None
+        self.cause = cause
+        self.timer = None
+        self.waiting_image = False
+        self.bound_h = 0.0

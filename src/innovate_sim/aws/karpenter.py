@@ -32,7 +32,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
 
 from innovate_sim.aws.cluster import Cluster
 from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, Pod, PoolState
@@ -460,10 +459,11 @@ def status_check_detection(spec: KarpenterSpec, stream: Stream) -> float:
     )
 
 
-class _Room(NamedTuple):
+class _Room:
     """A node's free room at the start of a consolidation pass."""
 
-    node: Node
-    cpu: float
-    memory_gib: float
-    pods: int
+    def __init__(self, node: Node, cpu: float, memory_gib: float, pods: int) -> None:
+        self.node = node
+        self.cpu = cpu
+        self.memory_gib = memory_gib
+        self.pods = pods

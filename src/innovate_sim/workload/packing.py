@@ -56,7 +56,7 @@ class PodRequest:
     uid: int = 0
 
 
-@dataclass
+@dataclass(init=False)
 class NodeRoom:
     """Free room on a node that exists or is being launched.
 
@@ -75,6 +75,23 @@ class NodeRoom:
     free_cpu: float
     free_memory_gib: float
     free_pods: int
+
+    # written out: a dataclass's generated __init__ stays interpreted in the compiled build
+    def __init__(
+        self,
+        node_id: int,
+        pool: str,
+        zone: int,
+        free_cpu: float,
+        free_memory_gib: float,
+        free_pods: int,
+    ) -> None:
+        self.node_id = node_id
+        self.pool = pool
+        self.zone = zone
+        self.free_cpu = free_cpu
+        self.free_memory_gib = free_memory_gib
+        self.free_pods = free_pods
 
 
 @dataclass(frozen=True)
