@@ -249,7 +249,7 @@ def test_a_recommendation_never_falls_as_demand_rises(
     # the scale-down window takes the recommendation of its highest demand for the highest
     # recommendation; with demands near the band's edges as well as anywhere
     hpa, _ = run_hpa(DemandCurve.flat(RPS, 1.0), replicas=1, low=1, high=3, horizon_h=S)
-    hpa.spec = hpa.spec.model_copy(update={"tolerance": tolerance})
+    hpa.tolerance = tolerance  # the setting the control loop reads
     edges = [replicas * rps * (1 + f) for f in (-tolerance, 0.0, tolerance)]
     near = [math.nextafter(e, d) for e in edges for d in (0.0, math.inf)] + edges
     recommendations = [hpa._recommendation(d, replicas, rps) for d in sorted(demands + near)]

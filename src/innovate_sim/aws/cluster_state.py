@@ -109,10 +109,19 @@ class WorkloadState:
     """CPU one pod requests (``spec.requests.cpu``, at hand for the scheduling loops)."""
     memory_gib: float = field(init=False)
     """Memory one pod requests in GiB (``spec.requests.memory``)."""
+    traffic_share: float = field(init=False)
+    """Share of the environment's requests passing through it (``spec.traffic_share``)."""
+    needs: frozenset[str] = field(init=False)
+    """What its requests depend on (``spec.needs``)."""
+    egress_fraction: float = field(init=False)
+    """Share of its requests that need internet egress (``spec.egress_fraction``)."""
 
     def __post_init__(self) -> None:
         self.cpu = self.spec.requests.cpu
         self.memory_gib = self.spec.requests.memory
+        self.traffic_share = self.spec.traffic_share
+        self.needs = frozenset(self.spec.needs)
+        self.egress_fraction = self.spec.egress_fraction
 
     def count_ready(self, node: Node, delta: int) -> None:
         """A pod on ``node`` became ready (+1) or stopped being ready (-1)."""

@@ -151,11 +151,11 @@ class EnvironmentModel:
             return 1.0
         weights = [0.0] * len(self.zones)
         for workload in self.serving:
-            if "egress" not in workload.spec.needs:
+            if "egress" not in workload.needs:
                 continue
             zones = [pod.node.zone.index for pod in workload.pods if pod.node and _routed(pod)]
             for zone in zones:
-                weights[zone] += workload.spec.traffic_share / len(zones)
+                weights[zone] += workload.traffic_share / len(zones)
         total = sum(weights)
         if total <= 0:
             return sum(ok) / len(ok)
@@ -220,8 +220,8 @@ class EnvironmentModel:
         )
         services = []
         for workload in self.serving:
-            needs = workload.spec.needs
-            egress_share = workload.spec.egress_fraction
+            needs = workload.needs
+            egress_share = workload.egress_fraction
             if (
                 healthy
                 and (db_ok or "database" not in needs)
@@ -272,7 +272,7 @@ class EnvironmentModel:
                 fraction = 0.0
             services.append(
                 WorkloadService(
-                    share=workload.spec.traffic_share,
+                    share=workload.traffic_share,
                     working_fraction=fraction,
                     capacity_rps=capacity,
                     loss_causes=loss_causes,
@@ -294,7 +294,7 @@ class EnvironmentModel:
             capacity += _repeated_sum(per_pod, count)
         missing = self._missing_cause(workload)
         return WorkloadService(
-            share=workload.spec.traffic_share,
+            share=workload.traffic_share,
             working_fraction=1.0 if ready else 0.0,
             capacity_rps=capacity,
             loss_causes=() if ready else ((missing, 1.0),),

@@ -90,6 +90,14 @@ class Hpa:
         self.workload = workload
         self.curve = curve
         self.spec = spec
+        # the settings the control loop reads at every evaluation, at hand
+        self.sync_period = spec.sync_period
+        self.metrics_delay = spec.metrics_delay
+        self.tolerance = spec.tolerance
+        self.scale_up_percent = spec.scale_up_percent
+        self.scale_up_pods = spec.scale_up_pods
+        self.scale_down_percent = spec.scale_down_percent
+        self.scale_down_stabilization = spec.scale_down_stabilization
         self.control_plane = control_plane
         self.phase_h = phase_h
         self.rps_at_target = rps_at_target
@@ -106,13 +114,13 @@ class Hpa:
     # -- helpers ---------------------------------------------------------------------------------
 
     def _tick_at_or_after(self, t_h: float) -> float:
-        period = self.spec.sync_period
+        period = self.sync_period
         k = math.ceil((t_h - self.phase_h) / period - 1e-9)
         return self.phase_h + k * period
 
     def _lagged(self, t_h: float) -> float:
         """Demand the HPA sees at ``t_h`` (metric age applied), for this workload."""
-        return self.curve.rps(t_h - self.spec.metrics_delay) * self.share
+        return self.curve.rps(t_h - self.metrics_delay) * self.share
 
     def r_eff(self) -> float:
         """Requests per second per replica at the target (harmonic mean over placed pods).
@@ -134,7 +142,7 @@ class Hpa:
 
     def _recommendation(self, demand: float, n: int, r: float) -> int:
         ratio = demand / (n * r) if n else _INF
-        if abs(ratio - 1.0) <= self.spec.tolerance:
+        if abs(ratio - 1.0) <= self.tolerance:
             return n
         return math.ceil(demand / r - 1e-9)
 
@@ -160,14 +168,12 @@ class Hpa:
         demand = self._lagged(now)
         recommendation = self._recommendation(demand, n, r)
         if recommendation > n and n < self.max:
-            limit = max(
-                n + self.spec.scale_up_pods, math.ceil(n * (1.0 + self.spec.scale_up_percent))
-            )
+            limit = max(n + self.scale_up_pods, math.ceil(n * (1.0 + self.scale_up_percent)))
             self._scale(min(recommendation, limit, self.max))
         elif recommendation < n and n > self.min:
             highest = self._highest_window_recommendation(now, n, r)
             if highest < n:
-                floor = math.floor(n * (1.0 - self.spec.scale_down_percent))
+                floor = math.floor(n * (1.0 - self.scale_down_percent))
                 self._scale(max(highest, self.min, floor))
         self._plan_next()
 
@@ -179,9 +185,9 @@ class Hpa:
         no figure across ``n`` below a million replicas, and the schema allows at
         most 10,000), so it is the recommendation of the window's highest demand.
         """
-        period = self.spec.sync_period
-        delay = self.spec.metrics_delay
-        ticks = max(1, round(self.spec.scale_down_stabilization / period))
+        period = self.sync_period
+        delay = self.metrics_delay
+        ticks = max(1, round(self.scale_down_stabilization / period))
         # _lagged of every tick, the share applied once to the highest: scaling by a
         # positive share keeps the order, so this is the same float
         rps = self.curve.rps
@@ -200,11 +206,11 @@ class Hpa:
         now = self.sim.now
         n = self.workload.replicas
         r = self.r_eff()
-        delay = self.spec.metrics_delay
-        period = self.spec.sync_period
+        delay = self.metrics_delay
+        period = self.sync_period
         candidates = [_INF]
         if n < self.max:
-            up_level = (1.0 + self.spec.tolerance) * n * r / self.share
+            up_level = (1.0 + self.tolerance) * n * r / self.share
             up_level = max(up_level, (n * r) / self.share)
             crossing = self.curve.next_crossing(now - delay, up_level * (1 + 1e-12), True)
             if crossing < _INF:
@@ -217,11 +223,11 @@ class Hpa:
 
     def _next_downscale_check(self, now: float, n: int, r: float) -> float:
         """The first tick at which every recommendation in the window may be below ``n``."""
-        period = self.spec.sync_period
-        window = self.spec.scale_down_stabilization
-        delay = self.spec.metrics_delay
+        period = self.sync_period
+        window = self.scale_down_stabilization
+        delay = self.metrics_delay
         # recommendation < n  <=>  demand below min((n-1) r, (1 - tol) n r)
-        level = min((n - 1) * r, (1.0 - self.spec.tolerance) * n * r) / self.share
+        level = min((n - 1) * r, (1.0 - self.tolerance) * n * r) / self.share
         if self._lagged(now) / self.share > level:
             crossing = self.curve.next_crossing(now - delay, level * (1 - 1e-12), False)
             if crossing == _INF:
