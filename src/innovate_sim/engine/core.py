@@ -36,11 +36,11 @@ class _CountingEnvironment(simpy.Environment):
         self.scheduled = 0
 
     def schedule(
-        self, event: simpy.Event | Timer, priority: EventPriority = NORMAL, delay: float = 0
+        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
     ) -> None:
         """Schedule ``event`` (see :meth:`simpy.Environment.schedule`) and count it."""
         self.scheduled += 1
-        queue: list[Any] = self._queue  # holds Timers too
+        queue: list[Any] = self._queue  # it holds Timers too
         heappush(queue, (self._now + delay, priority, next(self._eid), event))
 
 
@@ -54,23 +54,19 @@ class Timer:
     is a fixed record, cheaper to make than a simpy event's attribute dict, and
     every change in the model makes one.
 
+    :meth:`Simulation.after` makes and queues it.
+
     Args:
-        env: the environment.
-        delay_h: delay in hours (>= 0).
+        at: when it fires (hours).
         callback: called with no arguments.
     """
 
-    def __init__(
-        self, env: _CountingEnvironment, delay_h: float, callback: Callable[[], None]
-    ) -> None:
-        if delay_h < 0:
-            raise ValueError(f"Negative delay {delay_h}")
-        self.at = env._now + delay_h
+    def __init__(self, at: float, callback: Callable[[], None]) -> None:
+        self.at = at
         self._callback = callback
         self.cancelled = False
         self._processed = False
         self._ok = True  # what simpy's step checks after the callbacks
-        env.schedule(self, NORMAL, delay_h)
 
     def cancel(self) -> None:
         """Stop the callback from running (idempotent)."""
@@ -114,6 +110,11 @@ class Simulation:
     def __init__(self, horizon_h: float) -> None:
         self.env = _CountingEnvironment()
         self.horizon_h = float(horizon_h)
+        # simpy's queue and event counter, held here too so that queueing a timer reads no
+        # attribute of the (interpreted) environment but its clock
+        self._queue: list[Any] = self.env._queue
+        self._eid = self.env._eid
+        self._timers = 0
 
     @property
     def now(self) -> float:
@@ -123,7 +124,7 @@ class Simulation:
     @property
     def events_scheduled(self) -> int:
         """Events scheduled so far (timers, process steps, the stop at the horizon)."""
-        return self.env.scheduled
+        return self.env.scheduled + self._timers
 
     def at(self, time_h: float, callback: Callable[[], None]) -> Timer:
         """Run ``callback`` at absolute time ``time_h`` (not before now)."""
@@ -139,7 +140,12 @@ class Simulation:
             delay_h: delay in hours (>= 0).
             callback: called with no arguments.
         """
-        return Timer(self.env, delay_h, callback)
+        if delay_h < 0:
+            raise ValueError(f"Negative delay {delay_h}")
+        timer = Timer(self.env._now + delay_h, callback)
+        self._timers += 1
+        heappush(self._queue, (timer.at, NORMAL, next(self._eid), timer))
+        return timer
 
     def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
         """Start a simpy process."""
@@ -162,7 +168,7 @@ class Simulation:
         until._ok = True
         until._value = None
         env.schedule(until, URGENT, self.horizon_h - env._now)
-        queue = env._queue
+        queue = self._queue
         while True:
             now, _, _, event = heappop(queue)
             env._now = now
