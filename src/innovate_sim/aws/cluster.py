@@ -519,30 +519,35 @@ class Cluster:
         cpu, memory = workload.cpu, workload.memory_gib
         spread = workload.spec.topology_spread
         max_skew = spread.max_skew
+        hard = spread.when_unsatisfiable == "do-not-schedule"
         counts = workload.zone_counts
-        candidates = [
-            n
-            for n in nodes
-            if n.free_pods >= 1
-            and n.free_cpu + _EPS >= cpu
-            and n.free_memory_gib + _EPS >= memory
-            and n.schedulable
-        ]
-        if not candidates:
-            return None
         low = min(counts[z] for z in domains) if domains else 0
-        if spread.when_unsatisfiable == "do-not-schedule":
-            candidates = [n for n in candidates if counts[n.zone.index] + 1 - low <= max_skew]
-            if not candidates:
-                return None
-
-        def score(node: Node) -> tuple[float, float, int]:
-            skew = counts[node.zone.index] + 1 - low
+        # the least (skew penalty, CPU allocated, id) of the feasible nodes, in one pass
+        best: Node | None = None
+        best_penalty, best_used, best_id = 0, 0.0, 0
+        for n in nodes:
+            if not (
+                n.free_pods >= 1
+                and n.free_cpu + _EPS >= cpu
+                and n.free_memory_gib + _EPS >= memory
+                and n.schedulable
+            ):
+                continue
+            skew = counts[n.zone.index] + 1 - low
+            if hard and skew > max_skew:
+                continue
             penalty = max(0, skew - max_skew)
-            used = 1.0 - node.free_cpu / max(node.itype.allocatable_cpu, _EPS)
-            return (penalty, used, node.id)
-
-        return min(candidates, key=score)
+            used = 1.0 - n.free_cpu / max(n.itype.allocatable_cpu, _EPS)
+            if (
+                best is None
+                or penalty < best_penalty
+                or (
+                    penalty == best_penalty
+                    and (used < best_used or (used == best_used and n.id < best_id))
+                )
+            ):
+                best, best_penalty, best_used, best_id = n, penalty, used, n.id
+        return best
 
 
 def _spread_domains(nodes: list[Node]) -> list[int]:

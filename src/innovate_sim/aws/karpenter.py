@@ -430,13 +430,15 @@ class Karpenter:
         if rooms is None:
             rooms = self._free_rooms()
         left: dict[int, list[float]] = {}  # room index -> [cpu, memory, pods] left in this trial
-        pods = sorted(node.pods, key=lambda p: -p.workload.cpu)
+        pods = list(node.pods)
+        if any(pods[i].workload.cpu < pods[i + 1].workload.cpu for i in range(len(pods) - 1)):
+            pods.sort(key=lambda p: -p.workload.cpu)  # largest first (a stable sort)
         for pod in pods:
             cpu = pod.workload.cpu
             memory = pod.workload.memory_gib
             pools = pod.workload.pools
             for index, room in enumerate(rooms):
-                if room.node is node or room.node.pool.name not in pools:
+                if room.node is node or room.pool not in pools:
                     continue
                 free = left.get(index) or [room.cpu, room.memory_gib, room.pods]
                 if free[0] + _EPS >= cpu and free[1] + _EPS >= memory and free[2] >= 1:
@@ -464,6 +466,7 @@ class _Room:
 
     def __init__(self, node: Node, cpu: float, memory_gib: float, pods: int) -> None:
         self.node = node
+        self.pool = node.pool.name
         self.cpu = cpu
         self.memory_gib = memory_gib
         self.pods = pods
