@@ -34,7 +34,15 @@ from collections.abc import Callable
 from functools import partial
 
 from innovate_sim.aws.cluster import Cluster
-from innovate_sim.aws.cluster_state import LAUNCHING, RUNNING, TERMINATED, Node, Pod, PoolState
+from innovate_sim.aws.cluster_state import (
+    LAUNCHING,
+    RUNNING,
+    TERMINATED,
+    Node,
+    Pod,
+    PoolState,
+    WorkloadState,
+)
 from innovate_sim.aws.infrastructure import ControlPlane
 from innovate_sim.engine import Simulation, Timer
 from innovate_sim.rng import Stream
@@ -382,7 +390,7 @@ class Karpenter:
                 (n for n in candidates if n.pods and n.state == RUNNING),
                 key=lambda n: (len(n.pods), -n.price_usd_per_hour, n.id),
             )
-            rooms = self._free_rooms() if busy else []
+            rooms = _RoomTable(self._free_rooms() if busy else [])
             for node in busy:
                 if self._pods_fit_elsewhere(node, rooms):
                     acted = True
@@ -420,15 +428,17 @@ class Karpenter:
             and n.last_pod_change_h + settle[n.pool.name] <= now + _EPS
         ]
 
-    def _pods_fit_elsewhere(self, node: Node, rooms: list[_Room] | None = None) -> bool:
+    def _pods_fit_elsewhere(self, node: Node, rooms: _RoomTable | None = None) -> bool:
         """Whether every pod on ``node`` fits on the free room of other schedulable nodes.
+
+        First fit, largest pod first, over the rooms in node order.
 
         Args:
             node: the consolidation candidate.
             rooms: the pass's free-room table (:meth:`_free_rooms`); left unchanged.
         """
         if rooms is None:
-            rooms = self._free_rooms()
+            rooms = _RoomTable(self._free_rooms())
         left: dict[int, list[float]] = {}  # room index -> [cpu, memory, pods] left in this trial
         pods = list(node.pods)
         if any(pods[i].workload.cpu < pods[i + 1].workload.cpu for i in range(len(pods) - 1)):
@@ -436,9 +446,9 @@ class Karpenter:
         for pod in pods:
             cpu = pod.workload.cpu
             memory = pod.workload.memory_gib
-            pools = pod.workload.pools
-            for index, room in enumerate(rooms):
-                if room.node is node or room.pool not in pools:
+            # only rooms that could take the pod before this trial can take it during it
+            for index, room in rooms.could_take(pod.workload):
+                if room.node is node:
                     continue
                 free = left.get(index) or [room.cpu, room.memory_gib, room.pods]
                 if free[0] + _EPS >= cpu and free[1] + _EPS >= memory and free[2] >= 1:
@@ -470,3 +480,32 @@ class _Room:
         self.cpu = cpu
         self.memory_gib = memory_gib
         self.pods = pods
+
+
+class _RoomTable:
+    """The free rooms of a consolidation pass, in node order, and which could take a workload's pod.
+
+    A trial only takes room away, so a room without room for a pod of a
+    workload at the start of the pass has none in any trial: first fit may
+    skip it without changing its outcome.
+    """
+
+    def __init__(self, rooms: list[_Room]) -> None:
+        self.rooms = rooms
+        self._could_take: dict[str, list[tuple[int, _Room]]] = {}
+
+    def could_take(self, workload: WorkloadState) -> list[tuple[int, _Room]]:
+        """(index, room) of the rooms in a pool of ``workload`` with room for one of its pods."""
+        found = self._could_take.get(workload.name)
+        if found is None:
+            cpu, memory, pools = workload.cpu, workload.memory_gib, workload.pools
+            found = [
+                (index, room)
+                for index, room in enumerate(self.rooms)
+                if room.pool in pools
+                and room.cpu + _EPS >= cpu
+                and room.memory_gib + _EPS >= memory
+                and room.pods >= 1
+            ]
+            self._could_take[workload.name] = found
+        return found
