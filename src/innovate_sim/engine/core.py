@@ -153,7 +153,7 @@ class Simulation:
 
     def timeout(self, delay_h: float) -> simpy.Timeout:
         """An event that fires after ``delay_h`` hours (for use inside processes)."""
-        return self.env.timeout(delay_h)
+        return simpy.Timeout(self.env, delay_h)  # env.timeout without its bound-class lookup
 
     def run(self) -> None:
         """Run until the horizon: what ``env.run(until=horizon_h)`` does, in compiled code.
