@@ -4,8 +4,8 @@ The simulation's hot path (the event engine, the AWS components, the
 recorders, the demand curve, bin-packing and the failure processes) is
 compiled with mypyc, mypy's compiler for type-annotated Python, when the
 package is installed (``setup.py``). A compiled run gives bit-identical results
-to a pure-Python run (``tests/invariants/test_compiled.py``) in about 40 % of
-the time.
+to a pure-Python run (``tests/invariants/test_compiled.py``) in about a third
+of the time.
 
 The Python sources stay what runs whenever they could differ from the build:
 
@@ -122,7 +122,7 @@ def activate() -> None:
             warnings.warn(
                 f"innovate_sim: {', '.join(changed)} changed since the package was compiled; "
                 "running every compiled module from its Python source (same results, about "
-                "2.5x slower). Reinstall to compile again: python -m pip install -e .",
+                "3x slower). Reinstall to compile again: python -m pip install -e .",
                 RuntimeWarning,
                 stacklevel=3,
             )

@@ -1,7 +1,7 @@
 """The compiled build (mypyc) runs the model of the Python sources, bit for bit.
 
 The install compiles the simulation's hot path (``setup.py``); a run then takes
-about 40 % of the time. Nothing may change but the time: every table a run
+about a third of the time. Nothing may change but the time: every table a run
 writes is compared byte for byte with a run of the Python sources
 (``INNOVATE_SIM_PURE_PYTHON=1``) in a fresh interpreter. Also checked: that the
 variable really selects the sources, and that a source edited after the build
